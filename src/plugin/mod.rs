@@ -1,0 +1,3 @@
+//! Plugin folders: finding them, reading their files, and the naming rules.
+
+pub mod names;
