@@ -3,4 +3,12 @@
 //! The binary is a thin layer over this library: the CLI, the language server and the tests
 //! call the same functions.
 
+pub mod cli;
+pub mod debian;
+pub mod diagnostic;
+pub mod lint;
 pub mod plugin;
+pub mod report;
+pub mod source;
+pub mod wazo_version;
+pub mod yaml11;

@@ -1,3 +1,7 @@
 //! Plugin folders: finding them, reading their files, and the naming rules.
 
+pub mod discover;
+pub mod fields;
+pub mod load;
 pub mod names;
+pub mod yaml;

@@ -1,0 +1,49 @@
+//! The command line: argument parsing and the mapping of results to exit codes. Each command's
+//! arguments and runner live in a file of their own.
+
+pub mod explain;
+pub mod lint;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, the same for every command and output format.
+pub mod exit {
+    /// Nothing to report.
+    pub const OK: u8 = 0;
+    /// Findings (errors, or warnings with --strict), or a failed step.
+    pub const FAILED: u8 = 1;
+    /// A usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// A bug in wazo-plugin.
+    pub const INTERNAL: u8 = 3;
+}
+
+/// Lint, scaffold, build, package and test Wazo plugins on your own machine.
+#[derive(Debug, Parser)]
+#[command(name = "wazo-plugin", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check plugin.yml, the rules script and the plugin layout.
+    Lint(lint::LintArgs),
+    /// Show the documentation of a check.
+    Explain(explain::ExplainArgs),
+}
+
+/// Runs the parsed command and returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    }
+}
+
+/// Whether stdout is a terminal that wants colour (`NO_COLOR` unset or empty).
+pub fn color_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

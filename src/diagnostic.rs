@@ -1,0 +1,100 @@
+//! The one diagnostic type every check produces and every renderer reads.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::lint::check::Check;
+
+/// How serious a finding is. The order matters: `Error` is the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A byte range of a source file, with an optional text shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub text: Option<String>,
+}
+
+/// A finding: plain data, located by byte ranges in one file of a plugin. The source text is
+/// attached later, by the renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The file inside the plugin (`wazo/plugin.yml`, `wazo/rules`), or the plugin folder itself
+    /// (an empty path) for findings about the layout.
+    pub file: PathBuf,
+    /// Where the finding is. `None` for a finding about a whole file or folder.
+    pub primary: Option<Label>,
+    /// Other places that explain the finding (e.g. the first of two duplicate keys).
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `check` about `file`, with the check's default severity and its URL.
+    pub fn new(check: &Check, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: check.code,
+            severity: check.severity,
+            message: message.into(),
+            file: file.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+            url: Some(check.url()),
+        }
+    }
+
+    /// Points the diagnostic at `span`, with an optional label text.
+    pub fn at(mut self, span: Range<usize>, text: impl Into<Option<String>>) -> Self {
+        self.primary = Some(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Adds a secondary location.
+    pub fn also(mut self, span: Range<usize>, text: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            text: Some(text.into()),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}

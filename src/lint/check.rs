@@ -1,0 +1,71 @@
+//! The declaration of a check: its code, name, default severity and documentation, in one place.
+//! `explain`, `lint --list-rules` and docs/checks.md are all generated from these declarations.
+
+use crate::diagnostic::Severity;
+
+/// Where the documentation of every check lives.
+pub const DOCS_URL: &str = "https://github.com/wazo-plugin/wazo-plugin/blob/main/docs/checks.md";
+
+/// The family a check belongs to; its codes share a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// WP1xx: wazo/plugin.yml.
+    Manifest,
+    /// WP2xx: the plugin folder.
+    Layout,
+    /// WP3xx: wazo/rules.
+    Rules,
+    /// WP9xx: the linter itself (suppressions, tools).
+    Meta,
+}
+
+impl Family {
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::Manifest => "plugin.yml",
+            Family::Layout => "Plugin layout",
+            Family::Rules => "The rules script",
+            Family::Meta => "The linter itself",
+        }
+    }
+
+    /// The first code of the family's range.
+    pub fn base(self) -> u16 {
+        match self {
+            Family::Manifest => 100,
+            Family::Layout => 200,
+            Family::Rules => 300,
+            Family::Meta => 900,
+        }
+    }
+}
+
+/// A check, declared once.
+#[derive(Debug)]
+pub struct Check {
+    /// Stable code, e.g. `WP105`. Never reused once released.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `name-invalid`.
+    pub slug: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    /// One line: what the check finds.
+    pub summary: &'static str,
+    /// Why it matters, in a few sentences.
+    pub why: &'static str,
+    /// A file that triggers the check (plugin.yml for WP1xx, rules for WP3xx, a tree for WP2xx).
+    pub example: &'static str,
+    /// The same file, fixed.
+    pub fixed: &'static str,
+}
+
+impl Check {
+    /// The URL of the check's section in the catalogue.
+    pub fn url(&self) -> String {
+        format!(
+            "{DOCS_URL}#{}-{}",
+            self.code.to_ascii_lowercase(),
+            self.slug
+        )
+    }
+}

@@ -1,0 +1,126 @@
+//! Every check, listed once. `explain`, `--list-rules`, docs/checks.md and the engine read this
+//! list; registry-wide tests check every entry.
+
+use super::check::Check;
+use super::layout as l;
+use super::manifest::{self as m, ManifestCx};
+use crate::diagnostic::Diagnostic;
+use crate::plugin::load::Plugin;
+
+/// How a check runs.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// On the parsed plugin.yml mapping.
+    Manifest(fn(&ManifestCx, &mut Vec<Diagnostic>)),
+    /// On the plugin folder.
+    Layout(fn(&Plugin, &mut Vec<Diagnostic>)),
+    /// Emitted while reading a file (syntax errors and the like), not run on its own.
+    Emitted,
+}
+
+/// A check and how it runs.
+pub struct Rule {
+    pub check: &'static Check,
+    pub run: Run,
+}
+
+const fn rule(check: &'static Check, run: Run) -> Rule {
+    Rule { check, run }
+}
+
+use Run::{Emitted, Layout, Manifest};
+
+/// All checks, in code order.
+pub static RULES: &[Rule] = &[
+    rule(&m::yaml_syntax::CHECK, Emitted),
+    rule(&m::duplicate_key::CHECK, Manifest(m::duplicate_key::run)),
+    rule(&m::manifest_empty::CHECK, Emitted),
+    rule(&m::manifest_not_mapping::CHECK, Emitted),
+    rule(
+        &m::required_field_missing::CHECK,
+        Manifest(m::required_field_missing::run),
+    ),
+    rule(&m::name_invalid::CHECK, Manifest(m::name_invalid::run)),
+    rule(
+        &m::namespace_invalid::CHECK,
+        Manifest(m::namespace_invalid::run),
+    ),
+    rule(
+        &m::version_invalid::CHECK,
+        Manifest(m::version_invalid::run),
+    ),
+    rule(&m::number_mangled::CHECK, Manifest(m::number_mangled::run)),
+    rule(&m::yaml11_trap::CHECK, Manifest(m::yaml11_trap::run)),
+    rule(&m::field_type::CHECK, Manifest(m::field_type::run)),
+    rule(
+        &m::format_version_invalid::CHECK,
+        Manifest(m::format_version_invalid::run),
+    ),
+    rule(
+        &m::format_version_2::CHECK,
+        Manifest(m::format_version_2::run),
+    ),
+    rule(
+        &m::format_version_string::CHECK,
+        Manifest(m::format_version_string::run),
+    ),
+    rule(
+        &m::depends_invalid::CHECK,
+        Manifest(m::depends_invalid::run),
+    ),
+    rule(
+        &m::depends_extra_key::CHECK,
+        Manifest(m::depends_extra_key::run),
+    ),
+    rule(
+        &m::depends_core_service::CHECK,
+        Manifest(m::depends_core_service::run),
+    ),
+    rule(
+        &m::debian_depends_string::CHECK,
+        Manifest(m::debian_depends_string::run),
+    ),
+    rule(
+        &m::debian_depends_invalid::CHECK,
+        Manifest(m::debian_depends_invalid::run),
+    ),
+    rule(
+        &m::wazo_version_invalid::CHECK,
+        Manifest(m::wazo_version_invalid::run),
+    ),
+    rule(
+        &m::wazo_version_range::CHECK,
+        Manifest(m::wazo_version_range::run),
+    ),
+    rule(&m::unknown_key::CHECK, Manifest(m::unknown_key::run)),
+    rule(
+        &m::market_field_type::CHECK,
+        Manifest(m::market_field_type::run),
+    ),
+    rule(
+        &l::wazo_dir_missing::CHECK,
+        Layout(l::wazo_dir_missing::run),
+    ),
+    rule(
+        &l::manifest_missing::CHECK,
+        Layout(l::manifest_missing::run),
+    ),
+    rule(&l::rules_missing::CHECK, Layout(l::rules_missing::run)),
+    rule(&l::pkg_dir_present::CHECK, Layout(l::pkg_dir_present::run)),
+    rule(&l::file_unreadable::CHECK, Layout(l::file_unreadable::run)),
+    rule(&l::file_not_utf8::CHECK, Layout(l::file_not_utf8::run)),
+    rule(&l::file_too_large::CHECK, Layout(l::file_too_large::run)),
+];
+
+/// The check with this code (case-insensitive), or with this slug.
+pub fn find(code: &str) -> Option<&'static Check> {
+    RULES
+        .iter()
+        .map(|r| r.check)
+        .find(|c| c.code.eq_ignore_ascii_case(code) || c.slug == code)
+}
+
+/// Every check, in code order.
+pub fn checks() -> impl Iterator<Item = &'static Check> {
+    RULES.iter().map(|r| r.check)
+}

@@ -1,0 +1,141 @@
+//! Rich diagnostics through miette: the snippet, the underline, the code, the help.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use super::summary_line;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::{PluginReport, Report};
+
+/// How to draw: colours and Unicode only on a terminal that wants them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub unicode: bool,
+}
+
+impl Style {
+    /// Plain output, for files, pipes and snapshots.
+    pub const PLAIN: Style = Style {
+        color: false,
+        unicode: true,
+    };
+}
+
+struct View<'a> {
+    diagnostic: &'a Diagnostic,
+    source: NamedSource<String>,
+    has_source: bool,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.has_source
+            .then_some(&self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.has_source {
+            return None;
+        }
+        let d = self.diagnostic;
+        let primary = d
+            .primary
+            .iter()
+            .map(|l| LabeledSpan::new_primary_with_span(l.text.clone(), l.span.start..l.span.end));
+        let secondary = d
+            .secondary
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(l.text.clone(), l.span.start..l.span.end));
+        Some(Box::new(primary.chain(secondary)))
+    }
+}
+
+fn view<'a>(plugin: &PluginReport, diagnostic: &'a Diagnostic) -> View<'a> {
+    let name = plugin.display.join(&diagnostic.file);
+    let name = name.to_string_lossy().into_owned();
+    match (
+        diagnostic.primary.is_some(),
+        plugin.source(&diagnostic.file),
+    ) {
+        (true, Some(source)) => View {
+            diagnostic,
+            source: NamedSource::new(name, source.text.clone()),
+            has_source: true,
+        },
+        _ => View {
+            diagnostic,
+            source: NamedSource::new(name, String::new()),
+            has_source: false,
+        },
+    }
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, _) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100);
+    let mut out = String::new();
+    for plugin in &report.plugins {
+        for d in &plugin.diagnostics {
+            let v = view(plugin, d);
+            if !v.has_source {
+                // No snippet to carry the file name: say where on the first line.
+                out.push_str(&format!("{}:\n", plugin.display.join(&d.file).display()));
+            }
+            if handler.render_report(&mut out, &v).is_err() {
+                out.push_str(&format!("{}: {} [{}]\n", d.severity, d.message, d.code));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}

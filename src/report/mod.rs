@@ -1,0 +1,79 @@
+//! Renderers: one per output format, all reading the same [`Report`](crate::lint::Report).
+
+mod human;
+mod json;
+mod short;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::{PluginReport, Report};
+use crate::source::Position;
+
+pub use human::Style;
+
+/// The output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Rich diagnostics with source snippets (the default on a terminal).
+    Human,
+    /// One line per finding: `path:line:col: severity: message [CODE]`.
+    Short,
+    /// One JSON object with every finding and a summary.
+    Json,
+}
+
+/// Renders the report in `format`.
+pub fn render(report: &Report, format: Format, style: Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Short => short::render(report),
+        Format::Json => json::render(report),
+    }
+}
+
+/// Where a diagnostic is, as the user sees it: 1-based lines and character columns, the end
+/// exclusive. A diagnostic about a whole file or folder is placed at 1:1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub start: Position,
+    pub end: Position,
+}
+
+/// Resolves a diagnostic's byte span to a [`Location`].
+pub fn locate(plugin: &PluginReport, diagnostic: &Diagnostic) -> Location {
+    let file = plugin.display.join(&diagnostic.file);
+    let origin = Position { line: 1, column: 1 };
+    let (start, end) = match (&diagnostic.primary, plugin.source(&diagnostic.file)) {
+        (Some(label), Some(source)) => (
+            source.position(label.span.start),
+            source.position(label.span.end),
+        ),
+        _ => (origin, origin),
+    };
+    Location { file, start, end }
+}
+
+/// "1 error, 2 warnings" style counts.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closing line of the human and short formats.
+pub fn summary_line(report: &Report) -> String {
+    let (errors, warnings, infos) = report.counts();
+    let plugins = plural(report.plugins.len(), "plugin");
+    if errors + warnings + infos == 0 {
+        return format!("{plugins} checked: no problems found");
+    }
+    let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if infos > 0 {
+        parts.push(plural(infos, "note"));
+    }
+    format!("{plugins} checked: {}", parts.join(", "))
+}

@@ -1,0 +1,134 @@
+//! Source text and the one conversion from byte offsets to 1-based line and character columns.
+
+use std::path::PathBuf;
+
+/// A file of a plugin, as text, with its line index.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown to the user: the plugin as the user named it, joined with `rel`.
+    pub display: PathBuf,
+    /// The path inside the plugin folder, e.g. `wazo/plugin.yml`.
+    pub rel: PathBuf,
+    /// The text. Files that are not valid UTF-8 are read lossily where that is harmless.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based position: line, and column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(display: PathBuf, rel: PathBuf, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            display,
+            rel,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The 1-based line and character column of a byte offset. Offsets past the end, or inside a
+    /// multi-byte character, are clamped to the nearest character boundary before them.
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index];
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    /// The byte range of a 1-based line, without its line terminator.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Some(start..end)
+    }
+
+    /// The byte offset of a 1-based line and character column (tabs count as one character),
+    /// clamped to the line.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(range) = self.line_range(line) else {
+            return self.text.len();
+        };
+        let line_text = &self.text[range.clone()];
+        let skip = column.saturating_sub(1);
+        range.start
+            + line_text
+                .char_indices()
+                .nth(skip)
+                .map_or(line_text.len(), |(i, _)| i)
+    }
+
+    /// Number of lines (a final line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("p".into(), "p".into(), text.to_string())
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let f = file("a: 1\nnamé: x_y\n\tz\r\nw");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(5), Position { line: 2, column: 1 });
+        // 'x' after "namé: " is the 7th character but the 8th byte of the line.
+        assert_eq!(f.position(12), Position { line: 2, column: 7 });
+        assert_eq!(f.position(17), Position { line: 3, column: 2 });
+        assert_eq!(f.position(20), Position { line: 4, column: 1 });
+        assert_eq!(f.position(999), Position { line: 4, column: 2 });
+        // Inside the two bytes of 'é': clamped back to its start.
+        assert_eq!(f.position(9), Position { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn bom_is_a_character() {
+        let f = file("\u{feff}name: x");
+        assert_eq!(f.position(3), Position { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn offsets_round_trip() {
+        let f = file("ab\r\nçd\te\n");
+        assert_eq!(f.line_range(2), Some(4..9));
+        assert_eq!(f.line_range(1), Some(0..2));
+        assert_eq!(f.offset(2, 3), 7);
+        assert_eq!(f.position(f.offset(2, 4)), Position { line: 2, column: 4 });
+        assert_eq!(f.offset(9, 1), f.text.len());
+        assert_eq!(f.line_range(0), None);
+    }
+}
