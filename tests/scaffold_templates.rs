@@ -155,3 +155,24 @@ fn shellcheck_is_clean() {
         }
     }
 }
+
+/// docs/templates.md has a section for every shipped template and names every variable.
+#[test]
+fn docs_cover_every_template_and_variable() {
+    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+        .unwrap();
+    for name in builtin_names() {
+        assert!(
+            docs.contains(&format!("### `{name}`")),
+            "no section for {name}"
+        );
+        let template = wazo_plugin::scaffold::load_builtin(&name).unwrap();
+        for var in &template.variables {
+            assert!(
+                docs.contains(&format!("| `{}` |", var.name)),
+                "{name}: variable {} undocumented",
+                var.name
+            );
+        }
+    }
+}
