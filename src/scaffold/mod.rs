@@ -8,6 +8,7 @@
 pub mod error;
 pub mod git;
 pub mod kind;
+mod manifest;
 pub mod render;
 pub mod template;
 pub mod values;
