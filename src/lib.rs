@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod lint;
 pub mod plugin;
 pub mod report;
+pub mod scaffold;
 pub mod source;
 pub mod wazo_version;
 pub mod yaml11;

@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod lint;
+pub mod new;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Show the documentation of a check.
     Explain(explain::ExplainArgs),
+    /// Create a plugin from a template.
+    New(new::NewArgs),
 }
 
 /// Runs the parsed command and returns the exit code.
@@ -39,6 +42,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::New(args) => new::run(&args),
     }
 }
 
