@@ -96,6 +96,24 @@ impl Work {
         Ok(work)
     }
 
+    /// A work dir without a plugin copy, for `uninstall`.
+    pub fn scratch(opts: &Options) -> Result<Work, PipelineError> {
+        let root = tempfile::Builder::new()
+            .prefix("wazo-plugin-work-")
+            .tempdir()
+            .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?
+            .keep();
+        let plugin = root.join("plugin");
+        let isolation = sandbox::probe(&root);
+        Ok(Work {
+            root,
+            plugin,
+            isolation,
+            keep: opts.keep_work,
+            counter: 0,
+        })
+    }
+
     /// Keeps the work dir on drop.
     pub fn keep(&mut self) {
         self.keep = true;
