@@ -3,5 +3,6 @@
 //! The binary is a thin layer over this library: the CLI, the language server and the tests
 //! call the same functions.
 
+pub mod cli;
 pub mod pipeline;
 pub mod plugin;

@@ -4,10 +4,11 @@ use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, killpg, sigaction};
 use nix::unistd::Pid;
 
 /// How many output lines a failed step keeps for its report.
@@ -22,6 +23,35 @@ pub enum Exit {
     Signal(i32),
     /// Still running at the timeout; its whole process group was killed.
     TimedOut(Duration),
+    /// Interrupted (Ctrl-C); its whole process group was killed.
+    Interrupted,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: nix::libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Makes SIGINT and SIGTERM stop the running step: its process group is killed and the step
+/// ends with [`Exit::Interrupted`]. Steps run in their own process group, so the terminal's
+/// Ctrl-C does not reach them directly; the CLI calls this once at start.
+pub fn install_interrupt_handler() -> io::Result<()> {
+    let action = SigAction::new(
+        SigHandler::Handler(on_interrupt),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic.
+        unsafe { sigaction(sig, &action) }.map_err(io::Error::from)?;
+    }
+    Ok(())
+}
+
+/// True once SIGINT or SIGTERM arrived (after [`install_interrupt_handler`]).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 impl Exit {
@@ -39,6 +69,7 @@ impl std::fmt::Display for Exit {
             Exit::TimedOut(d) => {
                 write!(f, "timed out after {}s, process group killed", d.as_secs())
             }
+            Exit::Interrupted => write!(f, "interrupted, process group killed"),
         }
     }
 }
@@ -98,6 +129,11 @@ pub fn run(
                 Some(c) => Exit::Code(c),
                 None => Exit::Signal(status.signal().unwrap_or(0)),
             };
+        }
+        if interrupted() {
+            let _ = killpg(pgid, Signal::SIGKILL);
+            let _ = child.wait();
+            break Exit::Interrupted;
         }
         let left = timeout.saturating_sub(start.elapsed());
         if left.is_zero() {
