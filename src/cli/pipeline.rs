@@ -203,6 +203,7 @@ fn deb_name(r: &PackageReport) -> String {
 }
 
 fn print_package(r: &PackageReport) {
+    isolation_note(r.isolation);
     println!("package: {}", r.deb.display());
     print_warnings(&r.warnings);
 }

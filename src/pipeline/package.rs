@@ -21,6 +21,8 @@ pub struct PackageReport {
     pub files: Vec<String>,
     /// Audit findings on the staged tree (warnings, the package is still written).
     pub warnings: Vec<String>,
+    /// How `rules build` and `rules package` were confined.
+    pub isolation: super::sandbox::Isolation,
 }
 
 /// Reads `wazo/plugin.yml` of the plugin copy.
@@ -274,6 +276,7 @@ fn stage_and_write(
         deb,
         files,
         warnings,
+        isolation: work.isolation,
     })
 }
 

@@ -257,11 +257,30 @@ pub fn probe(scratch: &Path) -> Isolation {
         .stderr(std::process::Stdio::null());
     let ok = confine(&mut cmd, &spec).is_ok() && cmd.status().is_ok_and(|s| s.success());
     for d in [&spec.mountpoint, &spec.upper, &spec.workdir] {
-        let _ = std::fs::remove_dir_all(d);
+        let _ = force_remove(d);
     }
     if ok {
         Isolation::OverlayNamespace
     } else {
         Isolation::Unconfined
     }
+}
+
+/// Removes a tree, first making every directory in it accessible: overlayfs leaves a mode-000
+/// `work/work` directory behind that `remove_dir_all` cannot enter as a non-root user.
+pub fn force_remove(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if !path.exists() {
+        return Ok(());
+    }
+    let dirs = walkdir::WalkDir::new(path).follow_links(false).into_iter();
+    for entry in dirs.filter_entry(|e| {
+        if e.file_type().is_dir() {
+            let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(0o700));
+        }
+        true
+    }) {
+        let _ = entry;
+    }
+    std::fs::remove_dir_all(path)
 }

@@ -27,7 +27,7 @@ pub struct Work {
 impl Drop for Work {
     fn drop(&mut self) {
         if !self.keep {
-            let _ = std::fs::remove_dir_all(&self.root);
+            let _ = sandbox::force_remove(&self.root);
         }
     }
 }
