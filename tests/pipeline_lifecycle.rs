@@ -275,7 +275,7 @@ fn package_step_writing_to_etc_fails_and_host_is_unchanged() {
     );
 }
 
-const WRITES_ETC: &str = "#!/bin/sh\ncase \"$1\" in\n  package) mkdir -p \"$pkgdir/usr/share/t\"; echo x > \"$pkgdir/usr/share/t/f\";;\n  install) mkdir -p /etc/wazo-plugin-t; echo on > /etc/wazo-plugin-t/enabled; systemctl restart wazo-calld;;\n  uninstall) rm -f /etc/wazo-plugin-t/enabled;;\n  postrm) echo ran > /etc/wazo-plugin-t/postrm-ran;;\nesac\n";
+const WRITES_ETC: &str = "#!/bin/sh\ncase \"$1\" in\n  package) mkdir -p \"$pkgdir/usr/share/t\"; echo x > \"$pkgdir/usr/share/t/f\";;\n  install) mkdir -p /etc/wazo-plugin-t; echo on > /etc/wazo-plugin-t/enabled; systemctl restart wazo-calld; /usr/sbin/asterisk -rx 'module reload';;\n  uninstall) rm -f /etc/wazo-plugin-t/enabled;;\n  postrm) echo ran > /etc/wazo-plugin-t/postrm-ran;;\nesac\n";
 
 fn isolated() -> bool {
     let dir = tempfile::tempdir().unwrap();
@@ -317,9 +317,15 @@ fn test_lifecycle_rules_writes_land_in_prefix_and_postrm_runs_from_format_1() {
             install.changed
         );
         let calls: Vec<String> = install.calls.iter().map(|c| c.command_line()).collect();
-        assert_eq!(calls, ["systemctl restart wazo-calld"]);
+        assert_eq!(
+            calls,
+            [
+                "systemctl restart wazo-calld",
+                "asterisk -rx 'module reload'"
+            ]
+        );
         let upgrade_calls = report.steps[1].1.calls.len();
-        assert_eq!(upgrade_calls, 1, "an upgrade runs rules install again");
+        assert_eq!(upgrade_calls, 2, "an upgrade runs rules install again");
         let postrm_ran = report
             .left_behind
             .contains(&"/etc/wazo-plugin-t/postrm-ran".to_string());

@@ -101,7 +101,10 @@ fn diff(
     let mut out: Vec<String> = after
         .iter()
         .filter(|(k, v)| {
-            before.get(*k) != Some(v) && !(v.0 & 0o170000 == 0o040000 && before.contains_key(*k))
+            let is_dir = v.0 & 0o170000 == 0o040000;
+            // A directory changes whenever its entries do; one the host has is an overlay copy-up.
+            before.get(*k) != Some(v)
+                && !(is_dir && (before.contains_key(*k) || Path::new(k).is_dir()))
         })
         .map(|(k, _)| k.clone())
         .collect();
@@ -144,6 +147,13 @@ pub fn dpkg(
     let before = snapshot(prefix);
     let own_before = installed_list(prefix, package);
     let confined = work.isolation == Isolation::OverlayNamespace;
+    let placed = if confined {
+        stubs
+            .place_absolute(prefix)
+            .map_err(io("writing the stubs"))?
+    } else {
+        Vec::new()
+    };
     let mut cmd = Command::new(&dpkg);
     cmd.env("PATH", stubs.path_env())
         .env("DEBIAN_FRONTEND", "noninteractive");
@@ -196,8 +206,9 @@ pub fn dpkg(
             format!("dpkg -P {p}")
         }
     };
-    let outcome = run::run(&mut cmd, opts.timeout, &mut |l| progress.output(l))
-        .map_err(io("starting dpkg"))?;
+    let outcome = run::run(&mut cmd, opts.timeout, &mut |l| progress.output(l));
+    Stubs::remove_absolute(&placed);
+    let outcome = outcome.map_err(io("starting dpkg"))?;
     let calls = stubs.calls().map_err(io("reading the stub log"))?;
     let after = snapshot(prefix);
     let mut own = installed_list(prefix, package);

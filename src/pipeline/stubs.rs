@@ -23,6 +23,13 @@ pub const RECORDED: &[&str] = &[
     "deb-systemd-invoke",
 ];
 
+/// Absolute paths scripts call directly; stubbed inside the sandbox when the host lacks them.
+pub const ABSOLUTE: &[&str] = &[
+    "/usr/sbin/asterisk",
+    "/usr/bin/wazo-auth-cli",
+    "/usr/bin/wazo-plugind-cli",
+];
+
 /// Commands refused with a message and exit status 1.
 pub const REFUSED: &[&str] = &["apt-get", "apt", "dpkg", "gdebi"];
 
@@ -104,6 +111,34 @@ impl Stubs {
             dir: dir.to_path_buf(),
             log,
         })
+    }
+
+    /// Puts a stub at each [`ABSOLUTE`] path under `prefix` that neither the host nor the
+    /// prefix has (the prefix is the sandbox's upper layer, so the script sees `/usr/sbin/asterisk`).
+    /// Returns the files created, for [`Stubs::remove_absolute`].
+    pub fn place_absolute(&self, prefix: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut placed = Vec::new();
+        for abs in ABSOLUTE {
+            let inside = prefix.join(abs.trim_start_matches('/'));
+            if Path::new(abs).exists() || inside.symlink_metadata().is_ok() {
+                continue;
+            }
+            let name = abs.rsplit('/').next().unwrap_or(abs);
+            if let Some(parent) = inside.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&inside, stub_script(name, &self.log, false))?;
+            std::fs::set_permissions(&inside, std::fs::Permissions::from_mode(0o755))?;
+            placed.push(inside);
+        }
+        Ok(placed)
+    }
+
+    /// Deletes the stubs [`Stubs::place_absolute`] created.
+    pub fn remove_absolute(placed: &[PathBuf]) {
+        for p in placed {
+            let _ = std::fs::remove_file(p);
+        }
     }
 
     /// `PATH` with the stubs first.
