@@ -195,6 +195,16 @@ pub fn tree(paths: &[String]) -> String {
     out
 }
 
+fn print_depends(r: &PackageReport) {
+    let deps = crate::pipeline::deb::control::depends(&r.meta);
+    if !deps.is_empty() {
+        println!(
+            "depends (not installed: the prefix starts empty, dpkg ran with --force-depends): {}",
+            deps.join(", ")
+        );
+    }
+}
+
 fn deb_name(r: &PackageReport) -> String {
     r.deb.file_name().map_or_else(
         || r.deb.display().to_string(),
@@ -319,6 +329,7 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
 fn print_test(r: &TestReport) {
     isolation_note(r.isolation);
     println!("package: {}", deb_name(&r.package));
+    print_depends(&r.package);
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
         print_run(step.name(), run);
