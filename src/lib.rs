@@ -7,6 +7,7 @@ pub mod cli;
 pub mod debian;
 pub mod diagnostic;
 pub mod lint;
+pub mod pipeline;
 pub mod plugin;
 pub mod report;
 pub mod scaffold;

@@ -56,6 +56,28 @@ pub fn run(args: &LintArgs) -> u8 {
     }
 }
 
+/// The lint step in front of build, package, install and test: lints the plugin, shows its
+/// findings on stderr, and tells whether it has errors (which stop the pipeline).
+pub fn errors_before_pipeline(path: &std::path::Path) -> bool {
+    let report = match lint_paths(&[path.to_path_buf()], &LintOptions::default()) {
+        Ok(r) => r,
+        // A path that names no plugin is the pipeline's own usage error to report.
+        Err(_) => return false,
+    };
+    let (errors, warnings, infos) = report.counts();
+    if errors + warnings + infos > 0 {
+        let style = Style {
+            color: super::color_wanted(),
+            unicode: true,
+        };
+        eprint!("{}", report::render(&report, Format::Human, style));
+    }
+    if errors > 0 {
+        eprintln!("lint found errors: fix them, or pass --no-lint to run anyway");
+    }
+    errors > 0
+}
+
 /// Writes to stdout; a closed pipe is not an error worth a panic.
 fn emit(text: &str) -> u8 {
     let mut stdout = std::io::stdout().lock();

@@ -4,6 +4,7 @@
 pub mod explain;
 pub mod lint;
 pub mod new;
+pub mod pipeline;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +36,16 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Create a plugin from a template.
     New(new::NewArgs),
+    /// Run `wazo/rules build` in a fresh copy of the plugin.
+    Build(pipeline::BuildArgs),
+    /// Build and package the plugin into a .deb, as wazo-plugind does.
+    Package(pipeline::PackageArgs),
+    /// Build, package and install into a local prefix.
+    Install(pipeline::InstallArgs),
+    /// Remove an installed plugin from a local prefix.
+    Uninstall(pipeline::UninstallArgs),
+    /// The whole lifecycle in a throwaway prefix, with a report of what was left behind.
+    Test(pipeline::TestArgs),
 }
 
 /// Runs the parsed command and returns the exit code.
@@ -43,6 +54,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Build(a) => pipeline::run_build(&a, &lint::errors_before_pipeline),
+        Command::Package(a) => pipeline::run_package(&a, &lint::errors_before_pipeline),
+        Command::Install(a) => pipeline::run_install(&a, &lint::errors_before_pipeline),
+        Command::Uninstall(a) => pipeline::run_uninstall(&a, &lint::errors_before_pipeline),
+        Command::Test(a) => pipeline::run_test(&a, &lint::errors_before_pipeline),
     }
 }
 

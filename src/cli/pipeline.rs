@@ -1,0 +1,370 @@
+//! `build`, `package`, `install`, `uninstall` and `test`: arguments, progress display, reports.
+//!
+//! All logic lives in `wazo_plugin::pipeline`; this file parses flags, prints and maps results to
+//! exit codes (0 ok, 1 failed step or lint errors, 2 usage, 3 internal).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::pipeline::install::DpkgRun;
+use crate::pipeline::lifecycle::{self, TestReport};
+use crate::pipeline::package::PackageReport;
+use crate::pipeline::sandbox::Isolation;
+use crate::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus, metadata};
+
+/// Lints a plugin folder before the pipeline; returns true when it has errors.
+pub type LintHook<'a> = &'a dyn Fn(&Path) -> bool;
+
+/// Flags every pipeline command takes.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Time limit of each step, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = pipeline::DEFAULT_TIMEOUT_SECS)]
+    pub timeout: u64,
+    /// Keep the work dir (plugin copy, _pkg, sandbox layers) and print its path.
+    #[arg(long)]
+    pub keep_work: bool,
+    /// Stream the output of rules and dpkg.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Do not lint first.
+    #[arg(long)]
+    pub no_lint: bool,
+}
+
+/// `wazo-plugin build [PATH]`
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    /// The plugin folder (holding wazo/plugin.yml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `wazo-plugin package [PATH] [--output DIR]`
+#[derive(Debug, Clone, Args)]
+pub struct PackageArgs {
+    /// The plugin folder (holding wazo/plugin.yml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Where to write the .deb.
+    #[arg(long, short, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `wazo-plugin install [PATH] --prefix DIR`
+#[derive(Debug, Clone, Args)]
+pub struct InstallArgs {
+    /// The plugin folder (holding wazo/plugin.yml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The directory standing in for `/` of the Wazo server.
+    #[arg(long, value_name = "DIR")]
+    pub prefix: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `wazo-plugin uninstall [PATH | NAMESPACE/NAME] --prefix DIR`
+#[derive(Debug, Clone, Args)]
+pub struct UninstallArgs {
+    /// A plugin folder, or NAMESPACE/NAME of an installed plugin.
+    #[arg(default_value = ".")]
+    pub target: String,
+    /// The prefix it was installed into.
+    #[arg(long, value_name = "DIR")]
+    pub prefix: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `wazo-plugin test [PATH]`
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// The plugin folder (holding wazo/plugin.yml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Prints steps on stderr: `==> building` then `    ok building (1.2s)`.
+struct Printer {
+    verbose: bool,
+    tty: bool,
+}
+
+impl Progress for Printer {
+    fn step_started(&mut self, step: Step) {
+        if self.tty {
+            eprint!("  {:<12} ...\r", step.name());
+            let _ = std::io::stderr().flush();
+        }
+        if self.verbose {
+            eprintln!("==> {}", step.name());
+        }
+    }
+    fn step_finished(&mut self, step: Step, status: StepStatus, elapsed: Duration) {
+        let mark = match status {
+            StepStatus::Ok => "ok",
+            StepStatus::Failed => "FAILED",
+            StepStatus::Skipped => "skipped",
+        };
+        eprintln!(
+            "  {:<12} {mark:<7} {:.1}s",
+            step.name(),
+            elapsed.as_secs_f64()
+        );
+    }
+    fn output(&mut self, line: &str) {
+        if self.verbose {
+            eprintln!("    | {line}");
+        }
+    }
+}
+
+fn start(
+    common: &CommonArgs,
+    path: Option<&Path>,
+    lint: LintHook,
+) -> Result<(Options, Printer), u8> {
+    if let Some(p) = path
+        && !common.no_lint
+        && lint(p)
+    {
+        eprintln!("error: lint found errors; fix them or pass --no-lint");
+        return Err(1);
+    }
+    if let Err(e) = pipeline::run::install_interrupt_handler() {
+        eprintln!("warning: cannot catch Ctrl-C: {e}");
+    }
+    let opts = Options {
+        timeout: Duration::from_secs(common.timeout),
+        keep_work: common.keep_work,
+    };
+    Ok((
+        opts,
+        Printer {
+            verbose: common.verbose,
+            tty: std::io::stderr().is_terminal(),
+        },
+    ))
+}
+
+fn fail(e: &PipelineError) -> u8 {
+    eprintln!("error: {e}");
+    e.exit_code()
+}
+
+fn isolation_note(isolation: Isolation) {
+    println!("isolation: {}", isolation.describe());
+}
+
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        println!("warning: {w}");
+    }
+}
+
+/// Paths as an indented tree, one component per level; directories end with `/`.
+pub fn tree(paths: &[String]) -> String {
+    let mut out = String::new();
+    let mut prev: Vec<&str> = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        let parts: Vec<&str> = p.trim_start_matches('/').split('/').collect();
+        let is_dir = paths
+            .get(i + 1)
+            .is_some_and(|next| next.starts_with(&format!("{p}/")));
+        let common = prev.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        for (depth, part) in parts.iter().enumerate().skip(common) {
+            let slash = if depth + 1 < parts.len() || is_dir {
+                "/"
+            } else {
+                ""
+            };
+            out.push_str(&format!("  {}{part}{slash}\n", "  ".repeat(depth)));
+        }
+        prev = parts;
+    }
+    out
+}
+
+fn print_depends(r: &PackageReport) {
+    let deps = crate::pipeline::deb::control::depends(&r.meta);
+    if !deps.is_empty() {
+        println!(
+            "depends (not installed: the prefix starts empty, dpkg ran with --force-depends): {}",
+            deps.join(", ")
+        );
+    }
+}
+
+fn deb_name(r: &PackageReport) -> String {
+    r.deb.file_name().map_or_else(
+        || r.deb.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn print_package(r: &PackageReport) {
+    isolation_note(r.isolation);
+    println!("package: {}", r.deb.display());
+    print_warnings(&r.warnings);
+}
+
+fn print_run(label: &str, run: &DpkgRun) {
+    if !run.scripts_ran {
+        println!("{label}: maintainer scripts NOT run (no isolation)");
+    }
+    for c in &run.calls {
+        let verb = if c.refused {
+            "refused"
+        } else {
+            "would have run"
+        };
+        println!("{label}: {verb}: {}", c.command_line());
+    }
+    for c in &run.changed {
+        println!("{label}: changed {c}");
+    }
+}
+
+/// `build`.
+pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
+    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match lifecycle::build(&args.path, &opts, &mut printer) {
+        Ok(r) => {
+            isolation_note(r.isolation);
+            if let Some(w) = r.work_dir {
+                println!("work dir: {}", w.display());
+            }
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `package`.
+pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
+    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
+        Ok(r) => {
+            print_package(&r);
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `install`.
+pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
+    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
+        Ok(r) => {
+            isolation_note(r.isolation);
+            println!("package: {}", deb_name(&r.package));
+            print_warnings(&r.package.warnings);
+            println!(
+                "installed into {}:\n{}",
+                args.prefix.display(),
+                tree(&r.installed)
+            );
+            print_run("install", &r.run);
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `uninstall`.
+pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
+    let (opts, mut printer) = match start(&args.common, None, lint) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let folder = Path::new(&args.target);
+    let package = if folder.join("wazo/plugin.yml").is_file() {
+        match std::fs::read_to_string(folder.join("wazo/plugin.yml"))
+            .map_err(|e| e.to_string())
+            .and_then(|t| metadata::parse(&t).map_err(|e| e.message))
+        {
+            Ok(m) => m.package_name(),
+            Err(e) => {
+                eprintln!("error: {}: {e}", folder.join("wazo/plugin.yml").display());
+                return 2;
+            }
+        }
+    } else {
+        match lifecycle::package_name_of(&args.target) {
+            Ok(p) => p,
+            Err(e) => return fail(&e),
+        }
+    };
+    match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
+        Ok(r) => {
+            isolation_note(r.isolation);
+            println!("removed {}", r.package);
+            print_run("uninstall", &r.run);
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn print_test(r: &TestReport) {
+    isolation_note(r.isolation);
+    println!("package: {}", deb_name(&r.package));
+    print_depends(&r.package);
+    println!("installed:\n{}", tree(&r.installed));
+    for (step, run) in &r.steps {
+        print_run(step.name(), run);
+    }
+    if r.left_behind.is_empty() {
+        println!("left behind after removal: nothing");
+    } else {
+        println!("left behind after removal:\n{}", tree(&r.left_behind));
+    }
+    print_warnings(&r.warnings);
+    if let Some(w) = &r.work_dir {
+        println!("work dir: {}", w.display());
+    }
+}
+
+/// `test`.
+pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
+    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match lifecycle::test(&args.path, &opts, &mut printer) {
+        Ok(r) => {
+            print_test(&r);
+            0
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tree_shares_prefixes() {
+        let t = super::tree(&["/etc/a/x".into(), "/etc/a/y".into(), "/usr/b".into()]);
+        assert_eq!(t, "  etc/\n    a/\n      x\n      y\n  usr/\n    b\n");
+    }
+}

@@ -1,0 +1,28 @@
+//! The outer `ar` archive of a `.deb`: `debian-binary`, `control.tar.gz`, `data.tar.gz`, in that
+//! order, each mode 0644, owner 0:0 and the same mtime.
+
+use std::io::{self, Write};
+
+/// Writes the `.deb` container around the two tarballs.
+pub fn write_deb<W: Write>(
+    out: W,
+    control_tar_gz: &[u8],
+    data_tar_gz: &[u8],
+    mtime: u64,
+) -> io::Result<W> {
+    let mut ar = ar::Builder::new(out);
+    let members: [(&str, &[u8]); 3] = [
+        ("debian-binary", b"2.0\n"),
+        ("control.tar.gz", control_tar_gz),
+        ("data.tar.gz", data_tar_gz),
+    ];
+    for (name, data) in members {
+        let mut header = ar::Header::new(name.as_bytes().to_vec(), data.len() as u64);
+        header.set_mode(0o100644);
+        header.set_mtime(mtime);
+        header.set_uid(0);
+        header.set_gid(0);
+        ar.append(&header, data)?;
+    }
+    ar.into_inner()
+}

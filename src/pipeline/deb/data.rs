@@ -1,0 +1,142 @@
+//! Tarballs of a directory tree as dpkg-deb writes them: entries sorted by name, `./`-prefixed,
+//! owned by root:root (uid/gid 0), one fixed mtime, modes kept, directories listed, symlinks kept.
+
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use tar::{EntryType, Header};
+
+const NAME_LEN: usize = 100;
+
+/// Writes one header (and a GNU long-name record first when the name does not fit).
+fn append<W: Write>(
+    out: &mut tar::Builder<W>,
+    name: &str,
+    kind: EntryType,
+    mode: u32,
+    mtime: u64,
+    data: &[u8],
+    link: Option<&Path>,
+) -> io::Result<()> {
+    let bytes = name.as_bytes();
+    if bytes.len() > NAME_LEN {
+        let mut long = Header::new_gnu();
+        set_name(&mut long, b"././@LongLink");
+        long.set_entry_type(EntryType::GNULongName);
+        long.set_size(bytes.len() as u64 + 1);
+        fill_common(&mut long, 0o644, mtime);
+        long.set_cksum();
+        let mut payload = bytes.to_vec();
+        payload.push(0);
+        out.append(&long, payload.as_slice())?;
+    }
+    let mut header = Header::new_gnu();
+    set_name(&mut header, &bytes[..bytes.len().min(NAME_LEN)]);
+    header.set_entry_type(kind);
+    header.set_size(data.len() as u64);
+    fill_common(&mut header, mode, mtime);
+    if let Some(target) = link {
+        header.set_link_name(target)?;
+    }
+    header.set_cksum();
+    out.append(&header, data)
+}
+
+fn set_name(header: &mut Header, name: &[u8]) {
+    let slot = &mut header.as_old_mut().name;
+    slot.fill(0);
+    slot[..name.len()].copy_from_slice(name);
+}
+
+fn fill_common(header: &mut Header, mode: u32, mtime: u64) {
+    header.set_mode(mode);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_mtime(mtime);
+    // Both calls only fail on names longer than the GNU fields; "root" fits.
+    let _ = header.set_username("root");
+    let _ = header.set_groupname("root");
+}
+
+/// A gzip-compressed tarball of everything under `root`, except the top-level entries named in
+/// `skip` (the data tarball skips `DEBIAN`). Names are `./`, `./usr/`, `./usr/lib/x`, ...
+pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>> {
+    let gz = GzEncoder::new(Vec::new(), Compression::best());
+    let mut out = tar::Builder::new(gz);
+    let root_mode = std::fs::metadata(root)?.permissions().mode() & 0o7777;
+    append(
+        &mut out,
+        "./",
+        EntryType::Directory,
+        root_mode,
+        mtime,
+        &[],
+        None,
+    )?;
+    let walk = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() == 1
+                && skip
+                    .iter()
+                    .any(|s| e.file_name() == std::ffi::OsStr::new(s)))
+        });
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .map_err(io::Error::other)?
+            .to_str()
+            .ok_or_else(|| io::Error::other(format!("{}: not UTF-8", entry.path().display())))?
+            .to_string();
+        let meta = entry.path().symlink_metadata()?;
+        let mode = meta.mode() & 0o7777;
+        let ft = meta.file_type();
+        if ft.is_dir() {
+            append(
+                &mut out,
+                &format!("./{rel}/"),
+                EntryType::Directory,
+                mode,
+                mtime,
+                &[],
+                None,
+            )?;
+        } else if ft.is_symlink() {
+            let target = std::fs::read_link(entry.path())?;
+            append(
+                &mut out,
+                &format!("./{rel}"),
+                EntryType::Symlink,
+                0o777,
+                mtime,
+                &[],
+                Some(&target),
+            )?;
+        } else if ft.is_file() {
+            let data = std::fs::read(entry.path())?;
+            append(
+                &mut out,
+                &format!("./{rel}"),
+                EntryType::Regular,
+                mode,
+                mtime,
+                &data,
+                None,
+            )?;
+        } else {
+            return Err(io::Error::other(format!(
+                "{}: only files, directories and symlinks can be packaged",
+                entry.path().display()
+            )));
+        }
+    }
+    out.into_inner()?.finish()
+}

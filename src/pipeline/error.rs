@@ -1,0 +1,128 @@
+//! Errors of the pipeline, each tied to the step where it happened.
+
+use std::fmt;
+
+use super::Step;
+use super::metadata::MetadataError;
+use super::run::Exit;
+
+/// Why the pipeline stopped.
+#[derive(Debug)]
+pub enum PipelineError {
+    /// Bad input from the user (not a plugin folder, no such prefix...). Exit code 2.
+    Usage(String),
+    /// `plugin.yml` cannot be packaged.
+    Metadata(MetadataError),
+    /// A command of a step ended badly.
+    StepFailed {
+        /// The step.
+        step: Step,
+        /// The command, e.g. `wazo/rules build`.
+        command: String,
+        /// How it ended.
+        exit: Exit,
+        /// The last lines of its output.
+        tail: Vec<String>,
+        /// What to do about it.
+        hint: String,
+    },
+    /// A step's result breaks a rule wazo-plugind relies on.
+    Invalid {
+        /// The step.
+        step: Step,
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// An I/O failure on our side. Exit code 3.
+    Io {
+        /// The step.
+        step: Step,
+        /// What we were doing.
+        context: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl PipelineError {
+    /// The CLI exit code: 1 failed step, 2 usage, 3 internal.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            PipelineError::Usage(_) => 2,
+            PipelineError::Io { .. } => 3,
+            _ => 1,
+        }
+    }
+
+    /// The step it happened in, if any.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            PipelineError::StepFailed { step, .. }
+            | PipelineError::Invalid { step, .. }
+            | PipelineError::Io { step, .. } => Some(*step),
+            PipelineError::Metadata(_) => Some(Step::Validating),
+            PipelineError::Usage(_) => None,
+        }
+    }
+
+    pub(crate) fn io(
+        step: Step,
+        context: impl Into<String>,
+    ) -> impl FnOnce(std::io::Error) -> PipelineError {
+        move |source| PipelineError::Io {
+            step,
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PipelineError::Usage(m) => write!(f, "{m}"),
+            PipelineError::Metadata(e) => write!(f, "validating: wazo/plugin.yml: {}", e.message),
+            PipelineError::StepFailed {
+                step,
+                command,
+                exit,
+                tail,
+                hint,
+            } => {
+                write!(f, "{}: `{command}` failed ({exit})", step.name())?;
+                if !tail.is_empty() {
+                    write!(f, "\n  last output:")?;
+                    for l in tail {
+                        write!(f, "\n  | {l}")?;
+                    }
+                }
+                if !hint.is_empty() {
+                    write!(f, "\n  help: {hint}")?;
+                }
+                Ok(())
+            }
+            PipelineError::Invalid {
+                step,
+                message,
+                hint,
+            } => {
+                write!(f, "{}: {message}", step.name())?;
+                if !hint.is_empty() {
+                    write!(f, "\n  help: {hint}")?;
+                }
+                Ok(())
+            }
+            PipelineError::Io {
+                step,
+                context,
+                source,
+            } => {
+                write!(f, "{}: {context}: {source}", step.name())
+            }
+        }
+    }
+}
+
+impl std::error::Error for PipelineError {}

@@ -1,0 +1,114 @@
+//! Build, package, install and test a plugin the way wazo-plugind does, on the author's machine.
+//!
+//! The steps and their names follow wazo-plugind (`building`, `packaging`, `installing`, ...).
+//! Library code never prints: progress goes through [`Progress`], results come back as data.
+//! See `docs/pipeline.md` for what is faithful and what differs.
+
+pub mod deb;
+pub mod install;
+pub mod lifecycle;
+pub mod metadata;
+pub mod package;
+pub mod run;
+pub mod sandbox;
+pub mod scripts;
+pub mod stage;
+pub mod stubs;
+
+mod error;
+
+pub use error::PipelineError;
+
+use std::time::Duration;
+
+/// A step of the pipeline, named as wazo-plugind's status updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Copying the plugin into a fresh work dir (wazo-plugind's extract dir).
+    Extracting,
+    /// Reading `wazo/plugin.yml`.
+    Validating,
+    /// `wazo/rules build`.
+    Building,
+    /// `wazo/rules package`, staging, control files and the `.deb`.
+    Packaging,
+    /// `dpkg -i` into the prefix (postinst configure: `rules install`).
+    Installing,
+    /// `dpkg -i` of the same package again, as an upgrade or reinstall does.
+    Upgrading,
+    /// `dpkg -r` (prerm remove: `rules uninstall`; postrm remove).
+    Removing,
+    /// `dpkg -P` (postrm purge).
+    Purging,
+    /// Deleting the work dir.
+    Cleaning,
+}
+
+impl Step {
+    /// The status name (wazo-plugind's where it has one).
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Extracting => "extracting",
+            Step::Validating => "validating",
+            Step::Building => "building",
+            Step::Packaging => "packaging",
+            Step::Installing => "installing",
+            Step::Upgrading => "upgrading",
+            Step::Removing => "removing",
+            Step::Purging => "purging",
+            Step::Cleaning => "cleaning",
+        }
+    }
+}
+
+/// How a step ended, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Succeeded.
+    Ok,
+    /// Failed; the error follows.
+    Failed,
+    /// Not run (for example the maintainer steps without isolation).
+    Skipped,
+}
+
+/// Receives progress events; the CLI prints them, tests record them.
+pub trait Progress {
+    /// A step begins.
+    fn step_started(&mut self, step: Step);
+    /// A step ended.
+    fn step_finished(&mut self, step: Step, status: StepStatus, elapsed: Duration);
+    /// One line of output from the step's process.
+    fn output(&mut self, line: &str);
+}
+
+/// Ignores every event.
+#[derive(Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn step_started(&mut self, _: Step) {}
+    fn step_finished(&mut self, _: Step, _: StepStatus, _: Duration) {}
+    fn output(&mut self, _: &str) {}
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Time limit of each step.
+    pub timeout: Duration,
+    /// Keep the work dir instead of deleting it.
+    pub keep_work: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            keep_work: false,
+        }
+    }
+}
+
+/// Default per-step timeout: generous, builds may download and compile.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 1800;

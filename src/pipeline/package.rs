@@ -1,0 +1,296 @@
+//! The `build` and `package` commands: rules build, rules package, staging as wazo-plugind does,
+//! an audit of the staged tree, and the `.deb`.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::deb::{self, control};
+use super::metadata::{self, PluginMeta};
+use super::stage::{self, Work};
+use super::{Options, PipelineError, Progress, Step, StepStatus, scripts};
+
+/// What `package` produced.
+#[derive(Debug, Clone)]
+pub struct PackageReport {
+    /// The plugin's metadata as packaged.
+    pub meta: PluginMeta,
+    /// The `.deb` written.
+    pub deb: PathBuf,
+    /// Files in the package, as installed paths (`/etc/...`), sorted.
+    pub files: Vec<String>,
+    /// Audit findings on the staged tree (warnings, the package is still written).
+    pub warnings: Vec<String>,
+    /// How `rules build` and `rules package` were confined.
+    pub isolation: super::sandbox::Isolation,
+}
+
+/// Reads `wazo/plugin.yml` of the plugin copy.
+pub fn read_meta(work: &Work, progress: &mut dyn Progress) -> Result<PluginMeta, PipelineError> {
+    let start = Instant::now();
+    progress.step_started(Step::Validating);
+    let path = work.plugin.join("wazo").join("plugin.yml");
+    let result = std::fs::read_to_string(&path)
+        .map_err(PipelineError::io(
+            Step::Validating,
+            "reading wazo/plugin.yml",
+        ))
+        .and_then(|text| metadata::parse(&text).map_err(PipelineError::Metadata));
+    finish(progress, Step::Validating, &result, start);
+    result
+}
+
+/// Runs `wazo/rules build` in the work dir.
+pub fn build(
+    work: &mut Work,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<(), PipelineError> {
+    let start = Instant::now();
+    progress.step_started(Step::Building);
+    let result = stage::run_rules(work, Step::Building, "build", &[], opts, progress).map(drop);
+    finish(progress, Step::Building, &result, start);
+    result
+}
+
+fn finish<T>(
+    progress: &mut dyn Progress,
+    step: Step,
+    result: &Result<T, PipelineError>,
+    start: Instant,
+) {
+    let status = if result.is_ok() {
+        StepStatus::Ok
+    } else {
+        StepStatus::Failed
+    };
+    progress.step_finished(step, status, start.elapsed());
+}
+
+/// Checks a version the way dpkg-deb will: non-empty, starts with a digit (after an optional
+/// epoch), only `[A-Za-z0-9.+~:-]`.
+pub fn check_version(version: &str) -> Result<(), String> {
+    let upstream = match version.split_once(':') {
+        Some((epoch, rest)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        _ => version,
+    };
+    if upstream.is_empty() {
+        return Err("the version is empty".into());
+    }
+    if !upstream.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("version `{version}` does not start with a digit"));
+    }
+    if let Some(c) = version
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || ".+~:-".contains(*c)))
+    {
+        return Err(format!(
+            "version `{version}` has the invalid character {c:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(message: String, hint: &str) -> PipelineError {
+    PipelineError::Invalid {
+        step: Step::Packaging,
+        message,
+        hint: hint.into(),
+    }
+}
+
+fn write_file(path: &Path, text: &str, mode: u32) -> Result<(), PipelineError> {
+    let ctx = format!("writing {}", path.display());
+    std::fs::write(path, text).map_err(PipelineError::io(Step::Packaging, ctx.clone()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(PipelineError::io(Step::Packaging, ctx))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let dest = to.join(
+            entry
+                .path()
+                .strip_prefix(from)
+                .map_err(std::io::Error::other)?,
+        );
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)?;
+            std::fs::set_permissions(&dest, entry.path().metadata()?.permissions())?;
+        } else if entry.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+const USUAL_PREFIXES: &[&str] = &["/etc/", "/usr/", "/var/lib/", "/opt/"];
+
+/// Audits the staged tree: unusual locations, modes, leaked work paths, emptiness.
+fn audit(pkgdir: &Path, work_root: &Path, files: &[String], plugin_dir: &str) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let needle = work_root.to_string_lossy().into_owned();
+    for f in files {
+        let path = pkgdir.join(f.trim_start_matches('/'));
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        if !USUAL_PREFIXES.iter().any(|p| f.starts_with(p)) {
+            warnings.push(format!(
+                "{f}: installed outside /etc, /usr, /var/lib and /opt"
+            ));
+        }
+        if !meta.file_type().is_symlink() && meta.mode() & 0o002 != 0 {
+            warnings.push(format!("{f}: world-writable"));
+        }
+        if meta.mode() & 0o6000 != 0 {
+            warnings.push(format!("{f}: setuid or setgid"));
+        }
+        if meta.is_file()
+            && std::fs::read(&path)
+                .is_ok_and(|d| d.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        {
+            warnings.push(format!("{f}: contains the build's work dir path {needle}, which will not exist on the server"));
+        }
+    }
+    if files.iter().all(|f| f.starts_with(plugin_dir)) {
+        warnings.push("the package installs nothing besides the plugin's own wazo/ folder: does `rules package` copy files into ${pkgdir}?".into());
+    }
+    warnings
+}
+
+fn installed_files(pkgdir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(pkgdir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == "DEBIAN"))
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(pkgdir)
+                .ok()
+                .map(|p| format!("/{}", p.display()))
+        })
+        .collect()
+}
+
+/// Runs `rules package` with `pkgdir`, stages the plugin and the control files, and writes
+/// `<out_dir>/wazo-plugind-<name>-<ns>_<version>_all.deb`.
+pub fn package(
+    work: &mut Work,
+    meta: &PluginMeta,
+    out_dir: &Path,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<PackageReport, PipelineError> {
+    let start = Instant::now();
+    progress.step_started(Step::Packaging);
+    let result = package_inner(work, meta, out_dir, opts, progress);
+    finish(progress, Step::Packaging, &result, start);
+    result
+}
+
+fn package_inner(
+    work: &mut Work,
+    meta: &PluginMeta,
+    out_dir: &Path,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<PackageReport, PipelineError> {
+    let pkgdir = work.pkgdir();
+    if pkgdir.exists() {
+        return Err(invalid(
+            "the plugin has a top-level _pkg; wazo-plugind creates it as ${pkgdir} and fails when it exists".into(),
+            "remove or rename _pkg",
+        ));
+    }
+    check_version(&meta.version).map_err(|m| {
+        invalid(
+            format!("{m}: dpkg-deb will reject it"),
+            "use a Debian version such as 1.0.0, quoted in plugin.yml",
+        )
+    })?;
+    std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
+    stage::run_rules(
+        work,
+        Step::Packaging,
+        "package",
+        &[("pkgdir", &pkgdir)],
+        opts,
+        progress,
+    )?;
+    stage_and_write(work, meta, out_dir)
+}
+
+fn stage_and_write(
+    work: &Work,
+    meta: &PluginMeta,
+    out_dir: &Path,
+) -> Result<PackageReport, PipelineError> {
+    let pkgdir = work.pkgdir();
+    let plugin_dir = scripts::installed_plugin_dir(meta);
+    let target = pkgdir.join(plugin_dir.trim_start_matches('/'));
+    if target.exists() {
+        return Err(invalid(
+            format!(
+                "`rules package` created {plugin_dir} in ${{pkgdir}}; wazo-plugind creates it and fails"
+            ),
+            "do not copy the plugin itself, wazo-plugind adds wazo/ there",
+        ));
+    }
+    if pkgdir.join("DEBIAN").exists() {
+        return Err(invalid(
+            "`rules package` created ${pkgdir}/DEBIAN; wazo-plugind writes it and fails".into(),
+            "remove DEBIAN from the package step; the maintainer scripts call rules install/uninstall/postrm",
+        ));
+    }
+    let io = |c: &str| PipelineError::io(Step::Packaging, c.to_string());
+    std::fs::create_dir_all(&target).map_err(io("creating the plugin dir in _pkg"))?;
+    copy_dir(&work.plugin.join("wazo"), &target.join("wazo"))
+        .map_err(io("copying wazo/ into _pkg"))?;
+    let debian = pkgdir.join("DEBIAN");
+    std::fs::create_dir(&debian).map_err(io("creating DEBIAN"))?;
+    std::fs::set_permissions(&debian, std::fs::Permissions::from_mode(0o755))
+        .map_err(io("chmod DEBIAN"))?;
+    write_file(&debian.join("control"), &control::control_text(meta), 0o644)?;
+    write_file(&debian.join("postinst"), &scripts::postinst(meta), 0o755)?;
+    write_file(&debian.join("prerm"), &scripts::prerm(meta), 0o755)?;
+    write_file(&debian.join("postrm"), &scripts::postrm(meta), 0o755)?;
+    let files = installed_files(&pkgdir);
+    let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
+    std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
+    let deb = out_dir.join(meta.deb_file_name());
+    deb::build_deb(&pkgdir, &deb, deb::source_date_epoch()).map_err(io("writing the .deb"))?;
+    Ok(PackageReport {
+        meta: meta.clone(),
+        deb,
+        files,
+        warnings,
+        isolation: work.isolation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_version;
+
+    #[test]
+    fn versions() {
+        for ok in ["0.0.1", "1:2.0-1", "1.0~rc1+b2"] {
+            assert!(check_version(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "v1.0", "1.0_beta", "1 0"] {
+            assert!(check_version(bad).is_err(), "{bad}");
+        }
+    }
+}
