@@ -4,3 +4,4 @@
 //! call the same functions.
 
 pub mod plugin;
+pub mod shell;

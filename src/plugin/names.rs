@@ -86,11 +86,16 @@ mod tests {
         );
         assert_eq!(
             check_name("foo\n"),
-            Some(NameProblem::BadChar { offset: 3, ch: '\n' })
+            Some(NameProblem::BadChar {
+                offset: 3,
+                ch: '\n'
+            })
         );
         assert_eq!(
             check_name("héllo"),
-            Some(NameProblem::BadChar { offset: 1, ch: 'é' })
+            Some(NameProblem::BadChar {
+                offset: 1, ch: 'é'
+            })
         );
     }
 
