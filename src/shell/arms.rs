@@ -37,10 +37,11 @@ pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, 
             true
         });
     }
-    let mut scopes = top.clone();
-    scopes.extend(called_with_args(&ctx, &top));
+    // Where to look: the top level, then each function called with the script's arguments.
+    let mut scopes = vec![top.clone()];
+    scopes.extend(called_with_args(&ctx, &top).into_iter().map(|body| vec![body]));
 
-    for scope in &scopes {
+    for scope in scopes.iter().flatten() {
         let mut found = None;
         visit(scope, &mut |c| {
             if found.is_some() {
@@ -62,16 +63,18 @@ pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, 
     }
     for scope in &scopes {
         let mut chains = Vec::new();
-        visit(scope, &mut |c| {
-            if let ast::Command::Compound(ast::CompoundCommand::IfClause(i), _) = c
-                && branches(i)
-                    .any(|(cond, _)| cond.is_some_and(|c| ctx.first_arg_test(c).is_some()))
-            {
-                chains.push(i);
-                return false;
-            }
-            true
-        });
+        for list in scope {
+            visit(list, &mut |c| {
+                if let ast::Command::Compound(ast::CompoundCommand::IfClause(i), _) = c
+                    && branches(i)
+                        .any(|(cond, _)| cond.is_some_and(|c| ctx.first_arg_test(c).is_some()))
+                {
+                    chains.push(i);
+                    return false;
+                }
+                true
+            });
+        }
         if !chains.is_empty() {
             return Ok(if_table(&ctx, &chains));
         }

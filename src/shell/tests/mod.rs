@@ -43,3 +43,8 @@ case "$1" in
         ;;
 esac
 "#;
+#[test]
+fn scratch_dump() {
+    let text = std::env::var("SCRATCH").unwrap_or_default();
+    println!("{:#?}", super::parse::brush_parse(&text, std::env::var("BASH").is_ok()));
+}
