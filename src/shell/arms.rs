@@ -39,7 +39,11 @@ pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, 
     }
     // Where to look: the top level, then each function called with the script's arguments.
     let mut scopes = vec![top.clone()];
-    scopes.extend(called_with_args(&ctx, &top).into_iter().map(|body| vec![body]));
+    scopes.extend(
+        called_with_args(&ctx, &top)
+            .into_iter()
+            .map(|body| vec![body]),
+    );
 
     for scope in scopes.iter().flatten() {
         let mut found = None;

@@ -2,7 +2,10 @@ use super::super::{ArmId, RedirectOp};
 use super::*;
 
 fn names(s: &Script) -> Vec<String> {
-    s.commands().iter().map(|c| c.name.as_ref().map_or(String::new(), |n| n.raw.clone())).collect()
+    s.commands()
+        .iter()
+        .map(|c| c.name.as_ref().map_or(String::new(), |n| n.raw.clone()))
+        .collect()
 }
 
 #[test]
@@ -11,7 +14,10 @@ fn commands_in_nested_structures() {
     let s = script(text);
     assert_eq!(
         names(&s),
-        ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r", "s", "t", "exit", "v"]
+        [
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "r",
+            "s", "t", "exit", "v"
+        ]
     );
     let t = table(text);
     for c in s.commands() {
@@ -37,12 +43,30 @@ fn words_and_redirects() {
     let text = "#!/bin/sh\n# é\nX=1 cp -r \"é d\" ${pkgdir}/etc/é >> /var/log/é.log 2>&1\n{ echo; } > \"$pkgdir/x\"\ncat <<EOF > /etc/y\n$HOME\nEOF\nmkdir $(echo /opt)\n";
     let s = script(text);
     let cp = &s.commands()[0];
-    assert_eq!(s.slice(&cp.span), "X=1 cp -r \"é d\" ${pkgdir}/etc/é >> /var/log/é.log 2>&1");
+    assert_eq!(
+        s.slice(&cp.span),
+        "X=1 cp -r \"é d\" ${pkgdir}/etc/é >> /var/log/é.log 2>&1"
+    );
     assert_eq!(cp.assignments[0].raw, "X=1");
-    let args: Vec<_> = cp.args.iter().map(|w| (w.raw.as_str(), s.slice(&w.span))).collect();
-    assert_eq!(args, [("-r", "-r"), ("\"é d\"", "\"é d\""), ("${pkgdir}/etc/é", "${pkgdir}/etc/é")]);
+    let args: Vec<_> = cp
+        .args
+        .iter()
+        .map(|w| (w.raw.as_str(), s.slice(&w.span)))
+        .collect();
+    assert_eq!(
+        args,
+        [
+            ("-r", "-r"),
+            ("\"é d\"", "\"é d\""),
+            ("${pkgdir}/etc/é", "${pkgdir}/etc/é")
+        ]
+    );
     assert_eq!(cp.args[1].unquoted(), "é d");
-    let r: Vec<_> = s.redirects().iter().map(|r| (r.op, r.fd, s.slice(&r.target.span).to_string())).collect();
+    let r: Vec<_> = s
+        .redirects()
+        .iter()
+        .map(|r| (r.op, r.fd, s.slice(&r.target.span).to_string()))
+        .collect();
     assert_eq!(
         r,
         [
@@ -54,9 +78,18 @@ fn words_and_redirects() {
         ]
     );
     assert!(RedirectOp::Append.writes_file() && !RedirectOp::DupOutput.writes_file());
-    let mkdir = s.commands().iter().find(|c| c.name.as_ref().unwrap().raw == "mkdir").unwrap();
+    let mkdir = s
+        .commands()
+        .iter()
+        .find(|c| c.name.as_ref().unwrap().raw == "mkdir")
+        .unwrap();
     assert_eq!(mkdir.args[0].raw, "$(echo /opt)");
-    let echo = s.commands().iter().filter(|c| c.name.as_ref().unwrap().raw == "echo").nth(1).unwrap();
+    let echo = s
+        .commands()
+        .iter()
+        .filter(|c| c.name.as_ref().unwrap().raw == "echo")
+        .nth(1)
+        .unwrap();
     assert_eq!(s.slice(&echo.args[0].span), "/opt");
 }
 
@@ -67,14 +100,28 @@ fn expansions() {
     let found: Vec<_> = s
         .expansions()
         .iter()
-        .map(|e| (e.name.as_str(), s.slice(&e.span), s.slice(&e.name_span), e.braced, e.quoted))
+        .map(|e| {
+            (
+                e.name.as_str(),
+                s.slice(&e.span),
+                s.slice(&e.name_span),
+                e.braced,
+                e.quoted,
+            )
+        })
         .collect();
     assert_eq!(
         found,
         [
             ("pkgdir", "$pkgdir", "pkgdir", false, false),
             ("pkgdir", "${pkgdir}", "pkgdir", true, true),
-            ("DEB_BUILD_ARCH", "${DEB_BUILD_ARCH:-$x}", "DEB_BUILD_ARCH", true, false),
+            (
+                "DEB_BUILD_ARCH",
+                "${DEB_BUILD_ARCH:-$x}",
+                "DEB_BUILD_ARCH",
+                true,
+                false
+            ),
             ("x", "$x", "x", false, false),
             ("1", "$1", "1", false, false),
             ("y", "${#y}", "y", true, false),
@@ -84,5 +131,8 @@ fn expansions() {
             ("inner", "$inner", "inner", false, false),
         ]
     );
-    assert_eq!(s.expansions().last().unwrap().function.as_deref(), Some("f"));
+    assert_eq!(
+        s.expansions().last().unwrap().function.as_deref(),
+        Some("f")
+    );
 }

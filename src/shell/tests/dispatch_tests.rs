@@ -47,26 +47,78 @@ fn helloworld_case() {
     assert_eq!(t.names(ArmId::Arm(1)), ["package"]);
 }
 
-/// (script, style, arm names, default outcome) for every dispatch style.
+/// (script, style, arm names, default outcome).
+type StyleCase = (
+    &'static str,
+    DispatchStyle,
+    &'static [&'static [&'static str]],
+    Option<Outcome>,
+);
+
+/// Every dispatch style.
 #[test]
 fn dispatch_styles() {
     use DispatchStyle::*;
     use Outcome::*;
-    let cases: &[(&str, DispatchStyle, &[&[&str]], Option<Outcome>)] = &[
+    let cases: &[StyleCase] = &[
         (
             "#!/bin/sh\ncase $1 in\n build|package) true ;;\n \"install\") : ;;\n 'uninstall'|postrm) ;;\n *) exit 2 ;;\nesac\n",
             Case,
-            &[&["build", "package"], &["install"], &["uninstall", "postrm"]],
+            &[
+                &["build", "package"],
+                &["install"],
+                &["uninstall", "postrm"],
+            ],
             Some(Fails),
         ),
-        ("#!/bin/bash\ncase \"${1}\" in\n (build) ;;\n *) echo unknown ;;\nesac", Case, &[&["build"]], Some(Succeeds)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) exit 0 ;;\nesac", Case, &[&["build"]], Some(Succeeds)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\nesac", Case, &[&["build"]], None),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) ;;\nesac", Case, &[&["build"]], Some(Succeeds)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) logger x ;;\nesac", Case, &[&["build"]], Some(Unclear)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) echo bad >&2; false ;;\nesac", Case, &[&["build"]], Some(Fails)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) echo bad && exit 1\nesac", Case, &[&["build"]], Some(Fails)),
-        ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) exit $E_USAGE;;\nesac", Case, &[&["build"]], Some(Fails)),
+        (
+            "#!/bin/bash\ncase \"${1}\" in\n (build) ;;\n *) echo unknown ;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Succeeds),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) exit 0 ;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Succeeds),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\nesac",
+            Case,
+            &[&["build"]],
+            None,
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) ;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Succeeds),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) logger x ;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Unclear),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) echo bad >&2; false ;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Fails),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) echo bad && exit 1\nesac",
+            Case,
+            &[&["build"]],
+            Some(Fails),
+        ),
+        (
+            "#!/bin/sh\ncase \"$1\" in\n build) ;;\n *) exit $E_USAGE;;\nesac",
+            Case,
+            &[&["build"]],
+            Some(Fails),
+        ),
         // The default calls a function of the script that exits 1.
         (
             "#!/bin/sh\nusage() {\n echo usage >&2\n exit 1\n}\ncase \"$1\" in\n build) ;;\n *) usage ;;\nesac",
@@ -116,7 +168,10 @@ fn dispatch_styles() {
     for (text, style, arms, default) in cases {
         let t = table(text);
         assert_eq!(t.style, *style, "{text}");
-        let expected: Vec<Vec<String>> = arms.iter().map(|a| a.iter().map(|s| s.to_string()).collect()).collect();
+        let expected: Vec<Vec<String>> = arms
+            .iter()
+            .map(|a| a.iter().map(|s| s.to_string()).collect())
+            .collect();
         assert_eq!(names(&t), expected, "{text}");
         assert_eq!(outcome(&t), *default, "{text}");
     }
@@ -124,28 +179,45 @@ fn dispatch_styles() {
 
 #[test]
 fn anchors_and_spans() {
-    let text = "#!/bin/sh\n# é\nif [ \"$1\" = build ]; then\n  echo é > /tmp/é\nelse\n  exit 1\nfi\n";
+    let text =
+        "#!/bin/sh\n# é\nif [ \"$1\" = build ]; then\n  echo é > /tmp/é\nelse\n  exit 1\nfi\n";
     let s = script(text);
-    let Dispatch::Known(t) = dispatch(&s) else { panic!() };
+    let Dispatch::Known(t) = dispatch(&s) else {
+        panic!()
+    };
     assert_eq!(s.slice(&t.anchor), "if");
     assert_eq!(s.slice(&t.arms[0].patterns[0].span), "build");
-    assert_eq!(s.slice(&t.arms[0].span), "[ \"$1\" = build ]; then\n  echo é > /tmp/é");
-    let DefaultArm::Present { arm, .. } = &t.default else { panic!() };
+    assert_eq!(
+        s.slice(&t.arms[0].span),
+        "[ \"$1\" = build ]; then\n  echo é > /tmp/é"
+    );
+    let DefaultArm::Present { arm, .. } = &t.default else {
+        panic!()
+    };
     assert_eq!(s.slice(&arm.span), "exit 1");
 
     let make = "#!/usr/bin/make -f\nbuild:\n\ttrue\n%:\n\t@echo unknown\n";
     let s = script(make);
-    let Dispatch::Known(t) = dispatch(&s) else { panic!() };
+    let Dispatch::Known(t) = dispatch(&s) else {
+        panic!()
+    };
     assert_eq!(s.slice(&t.anchor), "build");
     assert_eq!(s.slice(&t.arms[0].span), "build:\n\ttrue");
-    assert!(matches!(t.default, DefaultArm::Present { outcome: Outcome::Unclear, .. }));
+    assert!(matches!(
+        t.default,
+        DefaultArm::Present {
+            outcome: Outcome::Unclear,
+            ..
+        }
+    ));
     let t = table("#!/usr/bin/make -f\nbuild:\n");
     assert_eq!(t.default, DefaultArm::Builtin);
 }
 
 #[test]
 fn glob_patterns() {
-    let t = table("#!/bin/sh\ncase \"$1\" in\n b*) ;;\n inst[a-z]ll|\"x*\") ;;\n *) exit 1;;\nesac");
+    let t =
+        table("#!/bin/sh\ncase \"$1\" in\n b*) ;;\n inst[a-z]ll|\"x*\") ;;\n *) exit 1;;\nesac");
     assert!(!t.arms[0].patterns[0].literal);
     assert!(t.arm_for("build").is_some());
     assert!(t.arm_for("install").is_some());
@@ -157,10 +229,19 @@ fn glob_patterns() {
 #[test]
 fn unknown_dispatch() {
     let cases = [
-        ("#!/usr/bin/env python3\nimport sys\nprint(sys.argv[1])\n", "python3"),
+        (
+            "#!/usr/bin/env python3\nimport sys\nprint(sys.argv[1])\n",
+            "python3",
+        ),
         ("#!/usr/bin/perl\nprint 1;\n", "perl"),
-        ("#!/bin/sh\nbuild() { :; }\ninstall() { :; }\n\"$@\"\n", "named after its argument"),
-        ("#!/bin/sh\ncmd_build() { :; }\ncmd_$1\n", "named after its argument"),
+        (
+            "#!/bin/sh\nbuild() { :; }\ninstall() { :; }\n\"$@\"\n",
+            "named after its argument",
+        ),
+        (
+            "#!/bin/sh\ncmd_build() { :; }\ncmd_$1\n",
+            "named after its argument",
+        ),
         ("#!/bin/bash\neval \"do_$1\"\n", "eval"),
         ("#!/bin/sh\necho hello\n", "no `case"),
         ("#!/bin/sh\ncase \"$2\" in\n build) ;;\nesac\n", "no `case"),

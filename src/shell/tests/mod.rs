@@ -3,6 +3,7 @@
 mod command_tests;
 mod dispatch_tests;
 mod parse_tests;
+mod shellcheck_tests;
 
 use super::{Dispatch, Script, Table, dispatch, parse};
 
@@ -43,8 +44,3 @@ case "$1" in
         ;;
 esac
 "#;
-#[test]
-fn scratch_dump() {
-    let text = std::env::var("SCRATCH").unwrap_or_default();
-    println!("{:#?}", super::parse::brush_parse(&text, std::env::var("BASH").is_ok()));
-}

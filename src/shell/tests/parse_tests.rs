@@ -13,7 +13,10 @@ fn shebangs() {
         ("\u{feff}#!/bin/sh\n", ShellKind::Sh),
         ("#!/usr/bin/make -f\n", ShellKind::Make),
         ("#!/usr/bin/python3\n", ShellKind::Other("python3".into())),
-        ("#!/usr/bin/env python3\n", ShellKind::Other("python3".into())),
+        (
+            "#!/usr/bin/env python3\n",
+            ShellKind::Other("python3".into()),
+        ),
         ("#!\n", ShellKind::None),
         ("echo hi\n", ShellKind::None),
         ("", ShellKind::None),
@@ -22,7 +25,10 @@ fn shebangs() {
         assert_eq!(shell_kind(text), kind, "{text:?}");
     }
     let sb = super::super::shebang("#!/usr/bin/env bash\nx").unwrap();
-    assert_eq!((sb.interpreter.as_str(), sb.program.as_str(), sb.span), ("/usr/bin/env", "bash", 0..19));
+    assert_eq!(
+        (sb.interpreter.as_str(), sb.program.as_str(), sb.span),
+        ("/usr/bin/env", "bash", 0..19)
+    );
     assert_eq!(script("#!/bin/bash\n").dialect(), Some(ShellDialect::Bash));
     assert_eq!(script("echo\n").dialect(), Some(ShellDialect::Sh));
     assert_eq!(script("#!/usr/bin/perl\n{{{").dialect(), None);
@@ -35,11 +41,17 @@ fn syntax_errors() {
         ("#!/bin/sh\né=1; echo 'unterminated\n", "'", "single quote"),
         ("#!/bin/sh\necho \"é\nmore\n", "\"", "double quote"),
         ("#!/bin/sh\ncase \"$1\" in\n build) ;;\n", "", "end of file"),
-        ("#!/bin/sh\n# é\nif true; then\n fi fi\n", "fi", "near unexpected token"),
+        (
+            "#!/bin/sh\n# é\nif true; then\n fi fi\n",
+            "fi",
+            "near unexpected token",
+        ),
         ("#!/bin/sh\necho é )\n", ")", "`)`"),
     ];
     for (text, at, message) in cases {
-        let Err(e) = parse(text) else { panic!("parsed: {text}") };
+        let Err(e) = parse(text) else {
+            panic!("parsed: {text}")
+        };
         assert_eq!(e.kind, SyntaxErrorKind::Syntax);
         assert_eq!(text.get(e.span.clone()), Some(at), "{text:?} {e:?}");
         assert!(e.message.contains(message), "{e:?}");
@@ -48,7 +60,9 @@ fn syntax_errors() {
 
 #[test]
 fn odd_inputs_never_panic() {
-    let deep = |open: &str, close: &str, n: usize| format!("#!/bin/sh\n{}true{}\n", open.repeat(n), close.repeat(n));
+    let deep = |open: &str, close: &str, n: usize| {
+        format!("#!/bin/sh\n{}true{}\n", open.repeat(n), close.repeat(n))
+    };
     let mut inputs = vec![
         String::new(),
         "\0\u{1}\u{7f}\u{fffd}é\u{10ffff}".to_string(),
@@ -82,7 +96,9 @@ fn odd_inputs_never_panic() {
             let _ = s.redirects();
         }
     }
-    let Err(e) = parse(&deep("(", ")", 5000)) else { panic!() };
+    let Err(e) = parse(&deep("(", ")", 5000)) else {
+        panic!()
+    };
     assert_eq!(e.kind, SyntaxErrorKind::TooComplex);
     assert!(parse(&deep("(", ")", 199)).is_ok());
     assert!(parse(&deep("if true; then ", "; fi", 199)).is_ok());
