@@ -43,14 +43,7 @@ pub(crate) fn rules(text: &str) -> Vec<Rule> {
             continue;
         }
         in_recipe = false;
-        let first_word = trimmed.split_whitespace().next().unwrap_or("");
-        if matches!(first_word, "define" | "override" | "export" | "unexport")
-            && !trimmed.contains(':')
-        {
-            in_define = first_word == "define";
-            continue;
-        }
-        if first_word == "define" {
+        if trimmed.split_whitespace().next() == Some("define") {
             in_define = true;
             continue;
         }

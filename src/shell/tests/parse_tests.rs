@@ -107,3 +107,21 @@ fn odd_inputs_never_panic() {
     let quoted = "#!/bin/sh\n".to_string() + &"echo '((((' \"{{{{\" # ((((\n".repeat(200);
     assert!(parse(&quoted).is_ok());
 }
+
+#[test]
+fn crlf_and_bom_do_not_break_the_analysis() {
+    let crlf = HELLOWORLD.replace('\n', "\r\n");
+    match parse(&crlf) {
+        Ok(s) => {
+            let _ = dispatch(&s);
+        }
+        Err(e) => assert!(e.span.end <= crlf.len()),
+    }
+    let bom = format!("\u{feff}{HELLOWORLD}");
+    let s = script(&bom);
+    let t = match dispatch(&s) {
+        Dispatch::Known(t) => t,
+        Dispatch::Unknown { reason } => panic!("{reason}"),
+    };
+    assert_eq!(s.slice(&t.anchor), "case");
+}
