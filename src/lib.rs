@@ -11,6 +11,7 @@ pub mod pipeline;
 pub mod plugin;
 pub mod report;
 pub mod scaffold;
+pub mod shell;
 pub mod source;
 pub mod wazo_version;
 pub mod yaml11;

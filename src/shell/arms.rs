@@ -1,0 +1,320 @@
+//! Finding the dispatch of a shell script in brush-parser's AST: a `case` on `$1`, or
+//! if/elif chains testing `$1`; and whether the default arm fails.
+
+use std::collections::HashMap;
+
+use brush_parser::ast;
+
+use super::dispatch::{Arm, DefaultArm, DispatchStyle, Table, pattern};
+use super::walk::{Positions, Walker};
+use super::{Script, ShellModel, Span, Word, words};
+
+pub(super) struct Ctx<'a> {
+    pub(super) pos: Positions<'a>,
+    pub(super) functions: HashMap<String, &'a ast::FunctionDefinition>,
+    pub(super) bash: bool,
+}
+
+/// The dispatch table of a shell script, or why there is none.
+pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, String> {
+    let Some(program) = &model.program else {
+        return Err("the script could not be parsed".to_string());
+    };
+    if let Some(reason) = indirect_dispatch(script) {
+        return Err(reason);
+    }
+    let mut ctx = Ctx {
+        pos: Positions::new(script.text(), 0),
+        functions: HashMap::new(),
+        bash: script.dialect() == Some(super::ShellDialect::Bash),
+    };
+    let top: Vec<&ast::CompoundList> = program.complete_commands.iter().collect();
+    for list in &top {
+        visit(list, &mut |c| {
+            if let ast::Command::Function(f) = c {
+                ctx.functions.insert(f.fname.value.clone(), f);
+            }
+            true
+        });
+    }
+    // Where to look: the top level, then each function called with the script's arguments.
+    let mut scopes = vec![top.clone()];
+    scopes.extend(
+        called_with_args(&ctx, &top)
+            .into_iter()
+            .map(|body| vec![body]),
+    );
+
+    for scope in scopes.iter().flatten() {
+        let mut found = None;
+        visit(scope, &mut |c| {
+            if found.is_some() {
+                return false;
+            }
+            if let ast::Command::Compound(ast::CompoundCommand::CaseClause(case), _) = c
+                && ctx
+                    .word(&case.value)
+                    .is_some_and(|w| words::is_first_arg(&w.raw))
+            {
+                found = Some(case);
+                return false;
+            }
+            true
+        });
+        if let Some(case) = found {
+            return Ok(case_table(&ctx, case));
+        }
+    }
+    for scope in &scopes {
+        let mut chains = Vec::new();
+        for list in scope {
+            visit(list, &mut |c| {
+                if let ast::Command::Compound(ast::CompoundCommand::IfClause(i), _) = c
+                    && branches(i)
+                        .any(|(cond, _)| cond.is_some_and(|c| ctx.first_arg_test(c).is_some()))
+                {
+                    chains.push(i);
+                    return false;
+                }
+                true
+            });
+        }
+        if !chains.is_empty() {
+            return Ok(if_table(&ctx, &chains));
+        }
+    }
+    Err("no `case \"$1\" in` and no if/elif chain testing \"$1\" was found".to_string())
+}
+
+/// A command named after the argument (`"$1"`, `cmd_$1`, `"$@"`) or `eval` of it.
+fn indirect_dispatch(script: &Script) -> Option<String> {
+    let refers = |raw: &str| {
+        words::expansions(raw, false)
+            .iter()
+            .any(|e| matches!(e.name.as_str(), "1" | "@" | "*"))
+    };
+    script.commands().iter().find_map(|c| {
+        let name = c.name.as_ref()?;
+        if refers(&name.raw) {
+            Some(format!(
+                "the script runs a command named after its argument (`{}`)",
+                name.raw
+            ))
+        } else if name.raw == "eval" && c.args.iter().any(|a| refers(&a.raw)) {
+            Some("the script dispatches through `eval`".to_string())
+        } else {
+            None
+        }
+    })
+}
+
+/// Bodies of the functions called at top level with the script's arguments (`main "$@"`).
+fn called_with_args<'a>(
+    ctx: &Ctx<'a>,
+    top: &[&'a ast::CompoundList],
+) -> Vec<&'a ast::CompoundList> {
+    let mut bodies = Vec::new();
+    for list in top {
+        visit(list, &mut |c| {
+            if let ast::Command::Simple(s) = c
+                && let Some(f) = s
+                    .word_or_name
+                    .as_ref()
+                    .and_then(|n| ctx.functions.get(&n.value))
+                && let Some(ast::CommandPrefixOrSuffixItem::Word(arg)) =
+                    s.suffix.as_ref().and_then(|x| x.0.first())
+                && let Some(arg) = ctx.word(arg)
+                && (words::is_first_arg(&arg.raw)
+                    || matches!(
+                        words::unquote(&arg.raw).as_str(),
+                        "$@" | "${@}" | "$*" | "${*}"
+                    ))
+                && let Some(body) = brace_list(&f.body.0)
+            {
+                bodies.push(body);
+            }
+            !matches!(c, ast::Command::Function(_))
+        });
+    }
+    bodies
+}
+
+pub(super) fn brace_list(body: &ast::CompoundCommand) -> Option<&ast::CompoundList> {
+    match body {
+        ast::CompoundCommand::BraceGroup(g) => Some(&g.list),
+        ast::CompoundCommand::Subshell(s) => Some(&s.list),
+        _ => None,
+    }
+}
+
+fn case_table(ctx: &Ctx<'_>, case: &ast::CaseClauseCommand) -> Table {
+    let start = ctx.pos.byte(case.loc.start.index);
+    let mut arms = Vec::new();
+    let mut default = DefaultArm::Absent;
+    for item in &case.cases {
+        let patterns: Vec<_> = item
+            .patterns
+            .iter()
+            .filter_map(|w| ctx.word(w))
+            .map(|w| pattern(&w))
+            .collect();
+        let mut span = item
+            .loc
+            .as_ref()
+            .map(|l| ctx.pos.span(l))
+            .unwrap_or_else(|| {
+                patterns
+                    .first()
+                    .map(|p| p.span.clone())
+                    .unwrap_or(start..start)
+            });
+        if let Some(extent) = item.cmd.as_ref().and_then(|l| ctx.extent(l)) {
+            span = span.start.min(extent.start)..span.end.max(extent.end);
+        }
+        let arm = Arm {
+            patterns,
+            span,
+            commands: Vec::new(),
+        };
+        if arm.patterns.iter().any(|p| p.raw == "*") {
+            if default == DefaultArm::Absent {
+                let outcome = ctx.outcome(item.cmd.as_ref(), 0);
+                default = DefaultArm::Present { arm, outcome };
+            }
+        } else {
+            arms.push(arm);
+        }
+    }
+    Table {
+        style: DispatchStyle::Case,
+        anchor: start..start + "case".len(),
+        arms,
+        default,
+    }
+}
+
+fn branches(
+    i: &ast::IfClauseCommand,
+) -> impl Iterator<Item = (Option<&ast::CompoundList>, &ast::CompoundList)> {
+    std::iter::once((Some(&i.condition), &i.then)).chain(
+        i.elses
+            .iter()
+            .flatten()
+            .map(|e| (e.condition.as_ref(), &e.body)),
+    )
+}
+
+fn if_table(ctx: &Ctx<'_>, chains: &[&ast::IfClauseCommand]) -> Table {
+    let mut arms = Vec::new();
+    let mut default = DefaultArm::Absent;
+    for (n, chain) in chains.iter().enumerate() {
+        for (cond, body) in branches(chain) {
+            let body_span = ctx.extent(body);
+            match cond {
+                Some(cond) => {
+                    let Some(found) = ctx.first_arg_test(cond) else {
+                        continue;
+                    };
+                    let patterns: Vec<_> = found.iter().map(pattern).collect();
+                    let start = ctx.extent(cond).map_or(0, |s| s.start);
+                    let end = body_span.map_or(start, |s| s.end);
+                    arms.push(Arm {
+                        patterns,
+                        span: start..end.max(start),
+                        commands: Vec::new(),
+                    });
+                }
+                None if n + 1 == chains.len() => {
+                    default = DefaultArm::Present {
+                        arm: Arm {
+                            patterns: Vec::new(),
+                            span: body_span.unwrap_or(0..0),
+                            commands: Vec::new(),
+                        },
+                        outcome: ctx.outcome(Some(body), 0),
+                    };
+                }
+                None => {}
+            }
+        }
+    }
+    let start = chains
+        .first()
+        .map_or(0, |c| ctx.pos.byte(c.loc.start.index));
+    Table {
+        style: DispatchStyle::IfChain,
+        anchor: start..start + "if".len(),
+        arms,
+        default,
+    }
+}
+
+/// Calls `f` on every command of the list, descending into compound commands (not into
+/// function bodies) while `f` returns true.
+fn visit<'a>(list: &'a ast::CompoundList, f: &mut impl FnMut(&'a ast::Command) -> bool) {
+    for item in &list.0 {
+        let and_or = &item.0;
+        let pipelines =
+            std::iter::once(&and_or.first).chain(and_or.additional.iter().map(|a| match a {
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => p,
+            }));
+        for command in pipelines.flat_map(|p| &p.seq) {
+            if !f(command) {
+                continue;
+            }
+            if let ast::Command::Compound(compound, _) = command {
+                for child in children(compound) {
+                    visit(child, f);
+                }
+            }
+        }
+    }
+}
+
+fn children(compound: &ast::CompoundCommand) -> Vec<&ast::CompoundList> {
+    use ast::CompoundCommand as C;
+    match compound {
+        C::Arithmetic(_) | C::Coprocess(_) => Vec::new(),
+        C::ArithmeticForClause(f) => vec![&f.body.list],
+        C::BraceGroup(g) => vec![&g.list],
+        C::Subshell(s) => vec![&s.list],
+        C::ForClause(f) => vec![&f.body.list],
+        C::CaseClause(c) => c.cases.iter().filter_map(|i| i.cmd.as_ref()).collect(),
+        C::IfClause(i) => branches(i)
+            .flat_map(|(c, b)| c.into_iter().chain([b]))
+            .collect(),
+        C::WhileClause(w) | C::UntilClause(w) => vec![&w.0, &w.1.list],
+    }
+}
+
+impl Ctx<'_> {
+    pub(super) fn word(&self, word: &ast::Word) -> Option<Word> {
+        let span = self.pos.span(word.loc.as_ref()?);
+        Some(Word {
+            raw: self.pos.text.get(span.clone())?.to_string(),
+            span,
+        })
+    }
+
+    /// The byte range covered by the commands of a list (redirections included).
+    pub(super) fn extent(&self, list: &ast::CompoundList) -> Option<Span> {
+        let mut model = ShellModel::default();
+        let mut walker = Walker {
+            pos: Positions::new(self.pos.text, 0),
+            out: &mut model,
+            function: None,
+            depth: 0,
+            bash: self.bash,
+        };
+        walker.program(&ast::Program {
+            complete_commands: vec![list.clone()],
+        });
+        let spans = model.commands.iter().map(|c| &c.span);
+        let spans = spans.chain(model.compound_redirects.iter().map(|r| &r.target.span));
+        let spans = spans.chain(model.expansions.iter().map(|e| &e.span));
+        spans.fold(None, |acc: Option<Span>, s| match acc {
+            None => Some(s.clone()),
+            Some(a) => Some(a.start.min(s.start)..a.end.max(s.end)),
+        })
+    }
+}

@@ -1,0 +1,244 @@
+//! [`parse`]: the script text to a [`Script`], with guards so that no input can crash us.
+
+use std::sync::Once;
+
+use brush_parser::{ParseError, ParserOptions, TokenizerError, ast};
+
+use super::walk::{Positions, Walker};
+use super::{
+    Body, Script, ShellDialect, ShellKind, ShellModel, SyntaxError, SyntaxErrorKind, make,
+    shell_kind,
+};
+
+/// Scripts larger than this are not parsed (a rules script is a few kilobytes).
+pub(crate) const MAX_SCRIPT_BYTES: usize = 1 << 20;
+/// Deeper nesting than this (brackets, `$(`, compound commands) is refused before parsing:
+/// brush-parser recurses on nesting.
+pub(crate) const MAX_NESTING: usize = 200;
+/// Stack of the parser thread; enough for [`MAX_NESTING`] levels with a wide margin.
+const PARSER_STACK_BYTES: usize = 256 << 20;
+const PARSER_THREAD: &str = "wazo-plugin-shell-parser";
+
+/// Parses a rules script. Shell scripts (sh, dash, bash, or no shebang) are parsed with
+/// brush-parser, in bash mode for bash and POSIX mode otherwise; Makefiles are scanned for
+/// their rules; other interpreters are kept as text. Only shell scripts can fail, with the
+/// first syntax error (or [`SyntaxErrorKind::TooComplex`] past the size and nesting limits).
+/// Never panics.
+pub fn parse(text: &str) -> Result<Script, SyntaxError> {
+    let kind = shell_kind(text);
+    let (dialect, body) = match &kind {
+        ShellKind::Make => (None, Body::Make(make::rules(text))),
+        ShellKind::Other(_) => (None, Body::Foreign),
+        ShellKind::Bash => (Some(ShellDialect::Bash), Body::Shell(guarded(text, true)?)),
+        ShellKind::Sh | ShellKind::None => {
+            (Some(ShellDialect::Sh), Body::Shell(guarded(text, false)?))
+        }
+    };
+    Ok(Script {
+        text: text.to_string(),
+        kind,
+        dialect,
+        body,
+    })
+}
+
+/// Runs the parse and the walk on a thread with a large stack, after the size and nesting
+/// guards, and turns a panic of the parser into an error.
+fn guarded(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {
+    if text.len() > MAX_SCRIPT_BYTES {
+        return Err(too_complex(0..0, "the script is too large to analyse"));
+    }
+    if let Some(at) = too_deep(text) {
+        return Err(too_complex(
+            at..at,
+            "the script nests too deeply to analyse",
+        ));
+    }
+    silence_parser_panics();
+    let owned = text.to_string();
+    let handle = std::thread::Builder::new()
+        .name(PARSER_THREAD.to_string())
+        .stack_size(PARSER_STACK_BYTES)
+        .spawn(move || model(&owned, bash));
+    match handle {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|_| Err(too_complex(0..0, "the shell parser failed on this script"))),
+        Err(_) => Err(too_complex(0..0, "could not start the shell parser")),
+    }
+}
+
+fn too_complex(span: super::Span, message: &str) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: message.to_string(),
+        kind: SyntaxErrorKind::TooComplex,
+    }
+}
+
+/// Parses and walks; runs on the parser thread.
+fn model(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {
+    let positions = Positions::new(text, 0);
+    let program = brush_parse(text, bash).map_err(|e| syntax_error(e, &positions))?;
+    let mut model = ShellModel::default();
+    let mut walker = Walker {
+        pos: positions,
+        out: &mut model,
+        function: None,
+        depth: 0,
+        bash,
+    };
+    walker.program(&program);
+    model.char_bytes = walker.pos.char_bytes;
+    model.commands.sort_by_key(|c| c.span.start);
+    model.expansions.sort_by_key(|e| e.span.start);
+    model.program = Some(program);
+    Ok(model)
+}
+
+/// brush-parser with the options of the dialect.
+pub(crate) fn brush_parse(text: &str, bash: bool) -> Result<ast::Program, ParseError> {
+    let options = ParserOptions {
+        enable_extended_globbing: bash,
+        posix_mode: !bash,
+        sh_mode: !bash,
+        ..ParserOptions::default()
+    };
+    brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options).parse_program()
+}
+
+fn syntax_error(error: ParseError, pos: &Positions<'_>) -> SyntaxError {
+    let at = |p: &brush_parser::SourcePosition| pos.byte(p.index);
+    let end = pos.text.len();
+    let (span, message) = match &error {
+        ParseError::ParsingNear(p) => {
+            let start = at(p);
+            let len = pos.text[start..]
+                .find(|c: char| c.is_whitespace())
+                .unwrap_or(end - start)
+                .max(1)
+                .min(end - start);
+            (
+                start..start + len,
+                token_message(&pos.text[start..start + len]),
+            )
+        }
+        ParseError::ParsingAtEndOfInput => (end..end, "unexpected end of file".to_string()),
+        ParseError::Tokenizing { inner, position } => {
+            let fallback = position.as_ref().map_or(end, at);
+            let (start, message) = match inner {
+                TokenizerError::UnterminatedSingleQuote(p) => (at(p), "unterminated single quote"),
+                TokenizerError::UnterminatedDoubleQuote(p) => (at(p), "unterminated double quote"),
+                TokenizerError::UnterminatedAnsiCQuote(p) => (at(p), "unterminated $'...' quote"),
+                TokenizerError::UnterminatedBackquote(p) => (at(p), "unterminated backquote"),
+                TokenizerError::UnterminatedExtendedGlob(p) => {
+                    (at(p), "unterminated extended glob")
+                }
+                _ => (fallback, ""),
+            };
+            let message = if message.is_empty() {
+                inner.to_string()
+            } else {
+                message.to_string()
+            };
+            let len = pos.text[start..].chars().next().map_or(0, char::len_utf8);
+            (start..start + len, message)
+        }
+    };
+    SyntaxError {
+        span,
+        message,
+        kind: SyntaxErrorKind::Syntax,
+    }
+}
+
+fn token_message(token: &str) -> String {
+    if token.is_empty() {
+        "syntax error".to_string()
+    } else {
+        format!("syntax error near unexpected token `{token}`")
+    }
+}
+
+/// A cheap upper estimate of the nesting depth; returns the byte offset where it exceeds
+/// [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and comments;
+/// a `)` or `}` only closes its own kind, so `case` patterns do not lower the count.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut stack: Vec<u8> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut word_start = true;
+    let mut in_double = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let at_word_start = word_start && !in_double;
+        word_start = b.is_ascii_whitespace() || b";&|()`".contains(&b);
+        if in_double && !matches!(b, b'"' | b'\\' | b'$' | b')' | b'}') {
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_double = !in_double,
+            b'$' if in_double => {
+                if let Some(&open @ (b'(' | b'{')) = bytes.get(i + 1) {
+                    stack.push(open);
+                    i += 1;
+                }
+            }
+            b'\\' => i += 1,
+            b'\'' if !in_double => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'#' if at_word_start => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'{' => stack.push(b),
+            b')' | b'}' => {
+                let open = if b == b')' { b'(' } else { b'{' };
+                if stack.last() == Some(&open) {
+                    stack.pop();
+                }
+            }
+            c if at_word_start && c.is_ascii_lowercase() => {
+                let len = bytes[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase())
+                    .count();
+                match &text[i..i + len] {
+                    "if" | "case" | "while" | "until" | "for" | "select" => stack.push(b'k'),
+                    "fi" | "esac" | "done" if stack.last() == Some(&b'k') => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                i += len;
+                continue;
+            }
+            _ => {}
+        }
+        if stack.len() > MAX_NESTING {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Keeps panics of the parser thread off stderr (library code never prints); panics of any
+/// other thread still go to the previous hook.
+fn silence_parser_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(PARSER_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+}
