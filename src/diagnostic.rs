@@ -37,6 +37,27 @@ pub struct Label {
     pub text: Option<String>,
 }
 
+/// One change a fix makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixAction {
+    /// Replace a byte range of a file of the plugin (its path inside the plugin) with new text.
+    Edit {
+        file: PathBuf,
+        span: Range<usize>,
+        replacement: String,
+    },
+    /// Set the executable bits (like `chmod +x`) of a file of the plugin.
+    MakeExecutable { file: PathBuf },
+}
+
+/// A safe, mechanical fix for a finding: applying it changes nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, e.g. "quote the version".
+    pub description: String,
+    pub actions: Vec<FixAction>,
+}
+
 /// A finding: plain data, located by byte ranges in one file of a plugin. The source text is
 /// attached later, by the renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +74,8 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub url: Option<String>,
+    /// A safe fix, for `lint --fix` and editors' code actions.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -67,6 +90,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             url: Some(check.url()),
+            fix: None,
         }
     }
 
@@ -90,6 +114,15 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches a safe fix.
+    pub fn fix(mut self, description: impl Into<String>, actions: Vec<FixAction>) -> Self {
+        self.fix = Some(Fix {
+            description: description.into(),
+            actions,
+        });
         self
     }
 

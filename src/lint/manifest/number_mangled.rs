@@ -2,7 +2,7 @@
 
 use super::ManifestCx;
 use super::typing::{PyValue, py_value};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, FixAction, Severity};
 use crate::lint::check::{Check, Family};
 use crate::plugin::fields::{FIELDS, FieldType};
 
@@ -44,7 +44,15 @@ pub fn run(cx: &ManifestCx, out: &mut Vec<Diagnostic>) {
                     entry.value.span.clone(),
                     Some(format!("becomes \"{python}\"")),
                 )
-                .help(format!("quote it: `{}: \"{written}\"`", field.name)),
+                .help(format!("quote it: `{}: \"{written}\"`", field.name))
+                .fix(
+                    format!("quote {}", field.name),
+                    vec![FixAction::Edit {
+                        file: cx.source.rel.clone(),
+                        span: entry.value.span.clone(),
+                        replacement: format!("\"{written}\""),
+                    }],
+                ),
             );
         }
     }
