@@ -21,6 +21,10 @@ pub struct LintArgs {
     /// List every check (code, name, severity, summary) and exit.
     #[arg(long)]
     pub list_rules: bool,
+    /// shellcheck to run on the rules scripts: `auto` (from PATH, the default), `never`, or
+    /// the path of the executable.
+    #[arg(long, value_name = "PATH|never", default_value = "auto")]
+    pub shellcheck: crate::lint::shellcheck::Mode,
 }
 
 pub fn run(args: &LintArgs) -> u8 {
@@ -34,7 +38,10 @@ pub fn run(args: &LintArgs) -> u8 {
         }
         return emit(&out);
     }
-    let report = match lint_paths(&args.paths, &LintOptions::default()) {
+    let options = LintOptions {
+        shellcheck: args.shellcheck.clone(),
+    };
+    let report = match lint_paths(&args.paths, &options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
