@@ -118,13 +118,39 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, Li
 /// Lints plugins already read, running shellcheck (`exe`) once over all their rules scripts,
 /// then applying suppression comments.
 pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path>) -> Report {
-    let mut reports: Vec<PluginReport> = plugins.iter().map(|p| lint_plugin(p, options)).collect();
+    let mut reports = lint_each(plugins, options);
     shellcheck::check(plugins, &mut reports, &options.shellcheck, exe);
     for report in &mut reports {
         suppress::apply(report);
         sort(&mut report.diagnostics);
     }
     Report { plugins: reports }
+}
+
+/// Lints each plugin, on as many threads as there are cores when there are several plugins.
+fn lint_each(plugins: &[Plugin], options: &LintOptions) -> Vec<PluginReport> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || plugins.len() < 8 {
+        return plugins.iter().map(|p| lint_plugin(p, options)).collect();
+    }
+    let chunk = plugins.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = plugins
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| lint_plugin(p, options))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A panic in a check is a bug: propagate it (the binary reports it as exit 3).
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// Records what git's index says of each plugin's files.

@@ -7,17 +7,20 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The top of the git work tree holding `dir`, found by looking for `.git` upward.
-fn repository_of(dir: &Path) -> Option<PathBuf> {
-    let mut current = std::fs::canonicalize(dir).ok()?;
-    loop {
-        if current.join(".git").exists() {
-            return Some(current);
-        }
-        if !current.pop() {
-            return None;
-        }
+/// The top of the git work tree holding the canonical folder `dir`, found by looking for
+/// `.git` upward; `known` remembers the answer for every folder already visited, so that many
+/// plugins side by side cost one lookup.
+fn repository_of(dir: &Path, known: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    if let Some(answer) = known.get(dir) {
+        return answer.clone();
     }
+    let answer = if dir.join(".git").exists() {
+        Some(dir.to_path_buf())
+    } else {
+        dir.parent().and_then(|parent| repository_of(parent, known))
+    };
+    known.insert(dir.to_path_buf(), answer.clone());
+    answer
 }
 
 /// The index modes (e.g. 0o100755) of `files` (paths inside the plugin, like `wazo/rules`)
@@ -25,11 +28,12 @@ fn repository_of(dir: &Path) -> Option<PathBuf> {
 /// everything when git is not installed, are simply absent.
 pub fn index_modes(roots: &[PathBuf], files: &[&str]) -> HashMap<PathBuf, u32> {
     let mut by_repo: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut known = HashMap::new();
     for root in roots {
-        let Some(repo) = repository_of(root) else {
+        let Ok(canonical) = std::fs::canonicalize(root) else {
             continue;
         };
-        let Ok(canonical) = std::fs::canonicalize(root) else {
+        let Some(repo) = repository_of(&canonical, &mut known) else {
             continue;
         };
         for file in files {

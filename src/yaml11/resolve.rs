@@ -7,6 +7,14 @@ use super::scan::{Scan, digit_};
 /// Types a plain scalar the way PyYAML's `safe_load` does. `s` is the scalar's text as the
 /// YAML parser gives it (already folded; a plain scalar never ends with a newline).
 pub fn resolve_plain(s: &str) -> Yaml11Value {
+    // Fast path: every non-string form starts with a digit, a sign, `.`, `~`, `<`, `=`, or the
+    // first letter of a boolean or null word. Most values (names, URLs, text) start otherwise.
+    if s.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() && !b"yYnNtTfFoO".contains(&b))
+    {
+        return Yaml11Value::Str;
+    }
     if is_bool(s) {
         return Yaml11Value::Bool(
             matches!(s.as_bytes().first(), Some(b'y' | b'Y' | b't' | b'T'))
@@ -41,16 +49,16 @@ pub fn resolve_plain(s: &str) -> Yaml11Value {
     Yaml11Value::Str
 }
 
+/// `yes`, `Yes` or `YES` (and the same for no, true, false, on, off): lower, Title or UPPER
+/// case only.
 fn is_bool(s: &str) -> bool {
-    ["yes", "no", "true", "false", "on", "off"]
-        .iter()
-        .any(|w| s == *w || s == w.to_ascii_uppercase() || s == title_case(w))
-}
-
-fn title_case(w: &str) -> String {
-    let mut out = w.to_string();
-    out[..1].make_ascii_uppercase();
-    out
+    ["yes", "no", "true", "false", "on", "off"].iter().any(|w| {
+        let (s, w) = (s.as_bytes(), w.as_bytes());
+        s.len() == w.len()
+            && (s == w
+                || s.iter().zip(w).all(|(a, b)| *a == b.to_ascii_uppercase())
+                || (s[0] == w[0].to_ascii_uppercase() && s[1..] == w[1..]))
+    })
 }
 
 /// The float pattern: `1.`, `1_0.5`, `1.5e+3`, `.5`, `1:30.5`, `.inf`, `-.Inf`, `.nan`.
