@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod debian;
 pub mod diagnostic;
+pub mod fix;
 pub mod lint;
 pub mod pipeline;
 pub mod plugin;

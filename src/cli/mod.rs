@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod lint;
+pub mod lint_io;
 pub mod new;
 pub mod pipeline;
 
