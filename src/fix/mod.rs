@@ -41,12 +41,14 @@ pub struct Outcome {
     pub skipped: Vec<Skipped>,
 }
 
-/// The fixes of `diagnostics` that can be applied together: per file, the accepted edits, and
-/// the files to make executable. Returns the accepted and the skipped fixes.
+/// The fixes of a list of diagnostics that can be applied together.
 #[derive(Debug, Default)]
 pub struct Plan {
+    /// Per file (its path inside the plugin), the accepted edits, without overlaps.
     pub edits: Vec<(PathBuf, Vec<Edit>)>,
+    /// The files to make executable.
     pub executable: Vec<PathBuf>,
+    /// Indexes into the diagnostics of the fixes taken.
     pub accepted: Vec<usize>,
     /// Indexes into the diagnostics of the fixes that overlap one already accepted.
     pub overlapping: Vec<usize>,
