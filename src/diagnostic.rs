@@ -1,5 +1,6 @@
 //! The one diagnostic type every check produces and every renderer reads.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -62,7 +63,8 @@ pub struct Fix {
 /// attached later, by the renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    /// The check's code (`WP105`), or a shellcheck code (`SC2086`).
+    pub code: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
     /// The file inside the plugin (`wazo/plugin.yml`, `wazo/rules`), or the plugin folder itself
@@ -82,7 +84,7 @@ impl Diagnostic {
     /// A diagnostic of `check` about `file`, with the check's default severity and its URL.
     pub fn new(check: &Check, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: check.code,
+            code: Cow::Borrowed(check.code),
             severity: check.severity,
             message: message.into(),
             file: file.into(),

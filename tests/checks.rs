@@ -90,6 +90,126 @@ fn manifest_examples_trigger_their_check_and_fixes_do_not() {
     }
 }
 
+/// A plugin.yml for the rules examples: format 1, unless the example says otherwise.
+fn manifest_for(rules_example: &str) -> &'static str {
+    if rules_example.contains("# plugin.yml has no plugin_format_version") {
+        "name: myplugin\nnamespace: acme\nversion: \"1.0.0\"\n"
+    } else {
+        "name: myplugin\nnamespace: acme\nversion: \"1.0.0\"\nplugin_format_version: 1\n"
+    }
+}
+
+/// The documented example as bytes: `^M` stands for a carriage return, `<BOM>` for the BOM.
+fn as_written(example: &str) -> String {
+    example.replace("^M", "\r").replace("<BOM>", "\u{feff}")
+}
+
+/// Checks whose example is not a script: file modes (WP306), the presence of shellcheck
+/// (WP900, WP901). They have fixtures and CLI tests of their own.
+const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901"];
+
+#[test]
+fn rules_examples_trigger_their_check_and_fixes_do_not() {
+    let script_checks = registry::checks().filter(|c| {
+        matches!(c.family, Family::Rules | Family::Meta) && !NOT_SCRIPT_EXAMPLES.contains(&c.code)
+    });
+    for c in script_checks {
+        let lint = |rules: &str| {
+            let plugin = wazo_plugin::plugin::load::Plugin::from_text(
+                std::path::Path::new("myplugin"),
+                Some(manifest_for(rules).to_string()),
+                Some(as_written(rules)),
+            );
+            let options = wazo_plugin::lint::LintOptions::default();
+            wazo_plugin::lint::lint_plugins(&[plugin], &options, None)
+        };
+        let bad = lint(c.example);
+        let codes: Vec<_> = bad.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
+        assert!(
+            codes.iter().any(|code| code == c.code),
+            "{}: its example does not trigger it: {codes:?}",
+            c.code
+        );
+        let good = lint(c.fixed);
+        let findings: Vec<_> = good.plugins[0]
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity > wazo_plugin::diagnostic::Severity::Info)
+            .collect();
+        assert!(
+            findings.is_empty(),
+            "{}: its fixed example has findings: {findings:#?}",
+            c.code
+        );
+    }
+}
+
+#[test]
+fn fixture_plugins_get_their_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks");
+    let mut fixtures: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 20);
+    for dir in fixtures {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let (code, slug) = name.split_once('-').unwrap();
+        let check = registry::find(code).unwrap_or_else(|| panic!("{name}: no check {code}"));
+        assert_eq!(check.slug, slug, "{name} is named after its check");
+        let options = wazo_plugin::lint::LintOptions {
+            shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+        };
+        let mut report =
+            wazo_plugin::lint::lint_paths(std::slice::from_ref(&dir), &options).unwrap();
+        let plugin = &mut report.plugins[0];
+        plugin.display = std::path::PathBuf::from(&name);
+        assert!(
+            plugin.diagnostics.iter().any(|d| d.code == code),
+            "{name}: {:#?}",
+            plugin.diagnostics
+        );
+        let report = only(report.plugins.remove(0), code);
+        insta::assert_snapshot!(format!("fixture-{name}"), renderings(&report));
+    }
+}
+
+#[test]
+fn complete_scripts_in_every_dispatch_style_lint_without_errors() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    if common::missing_tool("shellcheck") {
+        // Still check our own findings.
+    }
+    let report =
+        wazo_plugin::lint::lint_paths(&[root], &wazo_plugin::lint::LintOptions::default()).unwrap();
+    assert!(report.plugins.len() >= 7);
+    for plugin in &report.plugins {
+        let findings: Vec<_> = plugin
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity > wazo_plugin::diagnostic::Severity::Info)
+            .collect();
+        assert!(
+            findings.is_empty(),
+            "{}: {findings:#?}",
+            plugin.display.display()
+        );
+        let name = plugin.display.file_name().unwrap().to_string_lossy();
+        let unverified = plugin.diagnostics.iter().any(|d| d.code == "WP305");
+        assert_eq!(
+            unverified,
+            name == "python" || name == "function-dispatch",
+            "{name}: coverage should be verified for every shell dispatch style"
+        );
+    }
+}
+
 #[test]
 fn manifest_diagnostics_snapshots() {
     for c in registry::checks().filter(|c| c.family == Family::Manifest) {

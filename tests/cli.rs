@@ -34,9 +34,69 @@ fn write_plugin(dir: &Path, manifest: &str) {
 
 #[test]
 fn helloworld_lints_clean() {
-    let out = wazo_plugin().args(["lint", example()]).assert().code(0);
+    let out = wazo_plugin()
+        .args(["lint", "--format", "json", example()])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["summary"]["errors"], 0, "{v:#}");
+    assert_eq!(v["summary"]["warnings"], 0, "{v:#}");
+}
+
+#[test]
+fn helloworld_gets_sc2086_on_line_7_and_no_sc2154() {
+    if common::missing_tool("shellcheck") {
+        return;
+    }
+    let out = wazo_plugin()
+        .args(["lint", "--format", "short", example()])
+        .assert()
+        .code(0);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(!stdout.contains("error"), "{stdout}");
+    assert!(
+        stdout.contains("helloworld/wazo/rules:7:18: info: Double quote to prevent globbing and word splitting. [SC2086]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("SC2154"), "{stdout}");
+}
+
+#[test]
+fn explicit_shellcheck_that_does_not_exist_is_a_usage_error() {
+    let out = wazo_plugin()
+        .args(["lint", "--shellcheck", "/no/such/shellcheck", example()])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("/no/such/shellcheck"), "{stderr}");
+}
+
+#[test]
+fn missing_shellcheck_is_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_plugin(
+        &tmp.path().join("a"),
+        "name: a\nnamespace: demo\nversion: 1.0.0\nplugin_format_version: 1\n",
+    );
+    write_plugin(
+        &tmp.path().join("b"),
+        "name: b\nnamespace: demo\nversion: 1.0.0\nplugin_format_version: 1\n",
+    );
+    let out = wazo_plugin()
+        .env("PATH", "/nonexistent")
+        .args(["lint", "--format", "short"])
+        .arg(tmp.path())
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout.matches("[WP900]").count(), 1, "{stdout}");
+    let out = wazo_plugin()
+        .env("PATH", "/nonexistent")
+        .args(["lint", "--format", "short", "--shellcheck", "never"])
+        .arg(tmp.path())
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!stdout.contains("WP900"), "{stdout}");
 }
 
 #[test]
@@ -87,7 +147,7 @@ fn json_contract() {
     let tmp = tempfile::tempdir().unwrap();
     write_plugin(
         tmp.path(),
-        "name: x_y\nnamespace: demo\nversion: 1.0.0\nfoo: 1\n",
+        "name: x_y\nnamespace: demo\nversion: 1.0.0\nplugin_format_version: 1\nfoo: 1\n",
     );
     let out = wazo_plugin()
         .current_dir(tmp.path())
@@ -243,5 +303,40 @@ fn no_color_without_a_terminal() {
     assert!(
         !out.get_output().stdout.contains(&0x1b),
         "escape codes in piped output"
+    );
+}
+
+#[test]
+fn rules_executable_on_disk_but_not_in_git_is_reported() {
+    if common::missing_tool("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    write_plugin(
+        tmp.path(),
+        "name: a\nnamespace: demo\nversion: 1.0.0\nplugin_format_version: 1\n",
+    );
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(tmp.path())
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["update-index", "--chmod=-x", "wazo/rules"]);
+    let out = wazo_plugin()
+        .args(["lint", "--format", "short", "--shellcheck", "never"])
+        .arg(tmp.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("git records wazo/rules as not executable (100644)")
+            && stdout.contains("[WP306]"),
+        "{stdout}"
     );
 }

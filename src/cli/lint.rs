@@ -30,6 +30,10 @@ pub struct LintArgs {
     /// List every check (code, name, severity, summary) and exit.
     #[arg(long)]
     pub list_rules: bool,
+    /// shellcheck to run on the rules scripts: `auto` (from PATH, the default), `never`, or
+    /// the path of the executable.
+    #[arg(long, value_name = "PATH|never", default_value = "auto")]
+    pub shellcheck: crate::lint::shellcheck::Mode,
 }
 
 pub fn run(args: &LintArgs) -> u8 {
@@ -43,7 +47,9 @@ pub fn run(args: &LintArgs) -> u8 {
         }
         return lint_io::write_output(&out, args.output_file.as_deref());
     }
-    let options = LintOptions::default();
+    let options = LintOptions {
+        shellcheck: args.shellcheck.clone(),
+    };
     let report = match &args.stdin_filename {
         Some(path) => lint_io::lint_stdin(path, &options),
         None => lint_paths(&args.paths, &options).map_err(|e| e.to_string()),

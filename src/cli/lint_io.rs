@@ -65,32 +65,45 @@ pub fn lint_stdin(path: &Path, options: &LintOptions) -> Result<Report, String> 
     })
 }
 
-/// `lint --fix`: applies the safe fixes, lists them on stderr, and lints again. Returns the
-/// report of what remains.
+/// Passes of `--fix` at most: fixes that overlap wait for the next pass.
+const FIX_PASSES: usize = 10;
+
+/// `lint --fix`: applies the safe fixes, lists them on stderr, and lints again, pass after
+/// pass while fixes that overlapped others remain. Returns the report of what remains.
 pub fn fix_and_relint(
-    report: Report,
+    mut report: Report,
     paths: &[PathBuf],
     options: &LintOptions,
 ) -> Result<Report, String> {
     let mut changed = 0;
-    for plugin in &report.plugins {
-        let outcome = fix::apply(&plugin.display, plugin, |_| true);
-        for a in &outcome.applied {
-            let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
-            eprintln!("fixed {}: {} [{}]", files.join(", "), a.description, a.code);
-            changed += 1;
+    for _ in 0..FIX_PASSES {
+        let mut applied = 0;
+        let mut skipped = Vec::new();
+        for plugin in &report.plugins {
+            let outcome = fix::apply(&plugin.display, plugin, |_| true);
+            for a in &outcome.applied {
+                let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+                eprintln!("fixed {}: {} [{}]", files.join(", "), a.description, a.code);
+                applied += 1;
+            }
+            skipped.extend(outcome.skipped);
         }
-        for s in &outcome.skipped {
-            eprintln!("not fixed: {} [{}]: {}", s.description, s.code, s.reason);
+        if applied == 0 {
+            for s in &skipped {
+                eprintln!("not fixed: {} [{}]: {}", s.description, s.code, s.reason);
+            }
+            break;
         }
+        changed += applied;
+        report = lint_paths(paths, options).map_err(|e| e.to_string())?;
     }
     if changed == 0 {
         eprintln!("no fix to apply");
-        return Ok(report);
+    } else {
+        eprintln!(
+            "{changed} fix{} applied",
+            if changed == 1 { "" } else { "es" }
+        );
     }
-    eprintln!(
-        "{changed} fix{} applied; linting again",
-        if changed == 1 { "" } else { "es" }
-    );
-    lint_paths(paths, options).map_err(|e| e.to_string())
+    Ok(report)
 }

@@ -20,7 +20,7 @@ use crate::lint::PluginReport;
 /// A fix that was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
-    pub code: &'static str,
+    pub code: String,
     /// The changed files, as shown to the user.
     pub files: Vec<PathBuf>,
     pub description: String,
@@ -29,7 +29,7 @@ pub struct Applied {
 /// A fix that was not applied, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
-    pub code: &'static str,
+    pub code: String,
     pub description: String,
     pub reason: String,
 }
@@ -148,12 +148,12 @@ pub fn apply(root: &Path, report: &PluginReport, select: impl Fn(&Diagnostic) ->
         let files = action_files(&fix.actions);
         match failed.iter().find(|(f, _)| files.contains(f)) {
             Some((file, reason)) => outcome.skipped.push(Skipped {
-                code: d.code,
+                code: d.code.to_string(),
                 description: fix.description.clone(),
                 reason: format!("{}: {reason}", report.display.join(file).display()),
             }),
             None => outcome.applied.push(Applied {
-                code: d.code,
+                code: d.code.to_string(),
                 files: files.iter().map(|f| report.display.join(f)).collect(),
                 description: fix.description.clone(),
             }),
@@ -163,7 +163,7 @@ pub fn apply(root: &Path, report: &PluginReport, select: impl Fn(&Diagnostic) ->
         let d = chosen[i];
         if let Some(fix) = &d.fix {
             outcome.skipped.push(Skipped {
-                code: d.code,
+                code: d.code.to_string(),
                 description: fix.description.clone(),
                 reason: "it overlaps another fix; run --fix again".into(),
             });

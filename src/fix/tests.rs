@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 
 fn diag(code: &'static str, actions: Vec<FixAction>) -> Diagnostic {
     Diagnostic {
-        code,
+        code: code.into(),
         severity: Severity::Warning,
         message: String::new(),
         file: "wazo/plugin.yml".into(),
@@ -91,7 +91,7 @@ fn applies_to_disk_and_keeps_modes() {
     std::fs::write(root.join("wazo/plugin.yml"), manifest).unwrap();
     std::fs::write(root.join("wazo/rules"), "#!/bin/sh\n").unwrap();
     let report = lint_plugin(&Plugin::load(root, root), &LintOptions::default());
-    let outcome = apply(root, &report, |_| true);
+    let outcome = apply(root, &report, |d| d.code == "WP108");
     assert_eq!(outcome.applied.len(), 1, "{outcome:?}");
     assert_eq!(outcome.applied[0].code, "WP108");
     assert_eq!(
@@ -99,7 +99,7 @@ fn applies_to_disk_and_keeps_modes() {
         "name: a\nnamespace: b\nversion: \"1.10\"\n"
     );
     // Applying the same report again: the file changed since, nothing is touched.
-    let again = apply(root, &report, |_| true);
+    let again = apply(root, &report, |d| d.code == "WP108");
     assert!(again.applied.is_empty());
     assert!(
         again.skipped[0].reason.contains("changed since"),

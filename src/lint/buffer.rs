@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{LintOptions, PluginReport, lint_plugin};
+use super::{LintOptions, PluginReport, lint_plugins, shellcheck};
 use crate::plugin::load::{FileState, MANIFEST, Plugin, RULES};
 use crate::source::SourceFile;
 
@@ -93,11 +93,24 @@ pub fn lint_buffer(
     let plugin = plugin_with_text(path, text)?;
     let on_disk = plugin.root.is_some();
     let rel = target(path)?.rel;
-    let mut report = lint_plugin(&plugin, options);
+    let mut report = lint_one(plugin, options);
     if !on_disk {
         report.diagnostics.retain(|d| d.file == Path::new(rel));
     }
     Ok(report)
+}
+
+/// Lints one plugin as `lint` does: shellcheck (when the options find it) and suppressions
+/// included. A shellcheck that cannot be found is skipped, as `--shellcheck auto` does.
+pub fn lint_one(plugin: crate::plugin::load::Plugin, options: &LintOptions) -> PluginReport {
+    let exe = shellcheck::resolve(&options.shellcheck).ok().flatten();
+    let plugins = [plugin];
+    let mut report = lint_plugins(&plugins, options, exe.as_deref());
+    report.plugins.pop().unwrap_or_else(|| PluginReport {
+        display: plugins[0].display.clone(),
+        sources: Vec::new(),
+        diagnostics: Vec::new(),
+    })
 }
 
 #[cfg(test)]

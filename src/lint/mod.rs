@@ -5,7 +5,11 @@ pub mod catalogue;
 pub mod check;
 pub mod layout;
 pub mod manifest;
+pub mod meta;
 pub mod registry;
+pub mod rules_script;
+pub mod shellcheck;
+pub mod suppress;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +20,28 @@ use crate::source::SourceFile;
 
 /// Options of a lint run.
 #[derive(Debug, Clone, Default)]
-pub struct LintOptions {}
+pub struct LintOptions {
+    /// Whether and which shellcheck to run on the rules scripts.
+    pub shellcheck: shellcheck::Mode,
+}
+
+/// Why a lint run could not start (a usage error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LintError {
+    /// A path names no file, or a file outside any plugin.
+    Path(DiscoverError),
+    /// `--shellcheck PATH` names no executable.
+    Shellcheck(String),
+}
+
+impl std::fmt::Display for LintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LintError::Path(e) => e.fmt(f),
+            LintError::Shellcheck(e) => f.write_str(e),
+        }
+    }
+}
 
 /// The findings on one plugin, with the sources they point into.
 #[derive(Debug, Clone)]
@@ -62,13 +87,16 @@ impl Report {
 }
 
 /// Lints every plugin named by `paths` (see [`discover`]).
-pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, DiscoverError> {
-    let found = discover(paths)?;
-    let mut plugins: Vec<PluginReport> = found
+pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
+    let exe = shellcheck::resolve(&options.shellcheck).map_err(LintError::Shellcheck)?;
+    let found = discover(paths).map_err(LintError::Path)?;
+    let mut plugins: Vec<Plugin> = found
         .targets
         .iter()
-        .map(|t| lint_plugin(&Plugin::load(&t.root, &t.display), options))
+        .map(|t| Plugin::load(&t.root, &t.display))
         .collect();
+    add_git_modes(&mut plugins);
+    let mut report = lint_plugins(&plugins, options, exe.as_deref());
     for dir in found.empty {
         let display: PathBuf = dir
             .components()
@@ -79,20 +107,55 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, Di
             &Plugin::from_text(&display, None, None).without_wazo_dir(),
             &mut diagnostics,
         );
-        plugins.push(PluginReport {
+        report.plugins.push(PluginReport {
             display,
             sources: Vec::new(),
             diagnostics,
         });
     }
-    Ok(Report { plugins })
+    Ok(report)
 }
 
-/// Lints one plugin.
+/// Lints plugins already read, running shellcheck (`exe`) once over all their rules scripts,
+/// then applying suppression comments.
+pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path>) -> Report {
+    let mut reports: Vec<PluginReport> = plugins.iter().map(|p| lint_plugin(p, options)).collect();
+    shellcheck::check(plugins, &mut reports, &options.shellcheck, exe);
+    for report in &mut reports {
+        suppress::apply(report);
+        sort(&mut report.diagnostics);
+    }
+    Report { plugins: reports }
+}
+
+/// Records what git's index says of each plugin's files.
+fn add_git_modes(plugins: &mut [Plugin]) {
+    use crate::plugin::load::{MANIFEST, RULES};
+    let roots: Vec<PathBuf> = plugins.iter().filter_map(|p| p.root.clone()).collect();
+    let modes = crate::plugin::git::index_modes(&roots, &[RULES, MANIFEST]);
+    if modes.is_empty() {
+        return;
+    }
+    for plugin in plugins {
+        let Some(root) = plugin
+            .root
+            .as_ref()
+            .and_then(|r| std::fs::canonicalize(r).ok())
+        else {
+            continue;
+        };
+        plugin.rules_git_mode = modes.get(&root.join(RULES)).copied();
+        plugin.manifest_git_mode = modes.get(&root.join(MANIFEST)).copied();
+    }
+}
+
+/// Lints one plugin, without shellcheck and without applying suppressions (see
+/// [`lint_plugins`]).
 pub fn lint_plugin(plugin: &Plugin, _options: &LintOptions) -> PluginReport {
     let mut diagnostics = Vec::new();
     layout::lint(plugin, &mut diagnostics);
-    manifest::lint(plugin, &mut diagnostics);
+    let facts = manifest::lint(plugin, &mut diagnostics);
+    rules_script::lint(plugin, facts.as_ref(), &mut diagnostics);
     let sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
         .into_iter()
         .filter_map(|s| s.source().cloned())
@@ -109,6 +172,6 @@ pub fn lint_plugin(plugin: &Plugin, _options: &LintOptions) -> PluginReport {
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let pos = |d: &Diagnostic| d.primary.as_ref().map_or(0, |l| l.span.start);
-        (&a.file, pos(a), a.code).cmp(&(&b.file, pos(b), b.code))
+        (&a.file, pos(a), &a.code).cmp(&(&b.file, pos(b), &b.code))
     });
 }

@@ -4,6 +4,8 @@
 use super::check::Check;
 use super::layout as l;
 use super::manifest::{self as m, ManifestCx};
+use super::meta as x;
+use super::rules_script::{self as r, RulesCx};
 use crate::diagnostic::Diagnostic;
 use crate::plugin::load::Plugin;
 
@@ -14,6 +16,8 @@ pub enum Run {
     Manifest(fn(&ManifestCx, &mut Vec<Diagnostic>)),
     /// On the plugin folder.
     Layout(fn(&Plugin, &mut Vec<Diagnostic>)),
+    /// On wazo/rules, read and parsed.
+    Rules(fn(&RulesCx, &mut Vec<Diagnostic>)),
     /// Emitted while reading a file (syntax errors and the like), not run on its own.
     Emitted,
 }
@@ -28,7 +32,7 @@ const fn rule(check: &'static Check, run: Run) -> Rule {
     Rule { check, run }
 }
 
-use Run::{Emitted, Layout, Manifest};
+use Run::{Emitted, Layout, Manifest, Rules};
 
 /// All checks, in code order.
 pub static RULES: &[Rule] = &[
@@ -110,6 +114,58 @@ pub static RULES: &[Rule] = &[
     rule(&l::file_unreadable::CHECK, Layout(l::file_unreadable::run)),
     rule(&l::file_not_utf8::CHECK, Layout(l::file_not_utf8::run)),
     rule(&l::file_too_large::CHECK, Layout(l::file_too_large::run)),
+    rule(
+        &l::manifest_executable::CHECK,
+        Layout(l::manifest_executable::run),
+    ),
+    rule(&r::rules_syntax::CHECK, Emitted),
+    rule(&r::command_missing::CHECK, Rules(r::command_missing::run)),
+    rule(&r::postrm_ignored::CHECK, Rules(r::postrm_ignored::run)),
+    rule(
+        &r::default_arm_missing::CHECK,
+        Rules(r::default_arm_missing::run),
+    ),
+    rule(
+        &r::default_arm_succeeds::CHECK,
+        Rules(r::default_arm_succeeds::run),
+    ),
+    rule(&r::dispatch_unknown::CHECK, Rules(r::dispatch_unknown::run)),
+    rule(
+        &r::rules_not_executable::CHECK,
+        Rules(r::rules_not_executable::run),
+    ),
+    rule(&r::shebang_missing::CHECK, Rules(r::shebang_missing::run)),
+    rule(
+        &r::interpreter_unknown::CHECK,
+        Rules(r::interpreter_unknown::run),
+    ),
+    rule(
+        &r::crlf_line_endings::CHECK,
+        Rules(r::crlf_line_endings::run),
+    ),
+    rule(&r::utf8_bom::CHECK, Rules(r::utf8_bom::run)),
+    rule(
+        &r::pkgdir_write_outside::CHECK,
+        Rules(r::pkgdir_write_outside::run),
+    ),
+    rule(
+        &r::pkgdir_outside_package::CHECK,
+        Rules(r::pkgdir_outside_package::run),
+    ),
+    rule(&r::sudo_used::CHECK, Rules(r::sudo_used::run)),
+    rule(
+        &r::dpkg_in_maintainer_script::CHECK,
+        Rules(r::dpkg_in_maintainer_script::run),
+    ),
+    rule(&r::unset_variable::CHECK, Rules(r::unset_variable::run)),
+    rule(
+        &r::pkgdir_reserved_path::CHECK,
+        Rules(r::pkgdir_reserved_path::run),
+    ),
+    rule(&x::shellcheck_missing::CHECK, Emitted),
+    rule(&x::shellcheck_failed::CHECK, Emitted),
+    rule(&x::suppression_unknown::CHECK, Emitted),
+    rule(&x::suppression_unused::CHECK, Emitted),
 ];
 
 /// The check with this code (case-insensitive), or with this slug.

@@ -19,8 +19,8 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::Value;
 
-use crate::lint::buffer::{plugin_with_text, target};
-use crate::lint::{LintOptions, PluginReport, lint_plugin};
+use crate::lint::buffer::{lint_one, plugin_with_text, target};
+use crate::lint::{LintOptions, PluginReport};
 use crate::plugin::load::{FileState, MANIFEST};
 use crate::source::SourceFile;
 
@@ -203,7 +203,7 @@ impl Server {
                 }
             }
         }
-        Some(lint_plugin(&plugin?, &self.options))
+        Some(lint_one(plugin?, &self.options))
     }
 
     /// Publishes the diagnostics of every open document of the plugin `path` belongs to.

@@ -55,6 +55,10 @@ pub struct Plugin {
     /// Unix permission bits of wazo/rules and wazo/plugin.yml, when known.
     pub rules_mode: Option<u32>,
     pub manifest_mode: Option<u32>,
+    /// The modes git's index records for wazo/rules and wazo/plugin.yml (e.g. 0o100644),
+    /// when the plugin is in a git work tree (filled by [`crate::plugin::git`]).
+    pub rules_git_mode: Option<u32>,
+    pub manifest_git_mode: Option<u32>,
 }
 
 impl Plugin {
@@ -72,6 +76,8 @@ impl Plugin {
             rules,
             rules_mode,
             manifest_mode,
+            rules_git_mode: None,
+            manifest_git_mode: None,
         }
     }
 
@@ -90,6 +96,8 @@ impl Plugin {
             rules: state(RULES, rules),
             rules_mode: None,
             manifest_mode: None,
+            rules_git_mode: None,
+            manifest_git_mode: None,
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod fields;
+pub mod git;
 pub mod load;
 pub mod names;
 pub mod yaml;

@@ -56,7 +56,7 @@ fn annotation(plugin: &PluginReport, d: &Diagnostic) -> String {
             loc.start.line, loc.end.line, loc.start.column, end_column
         );
     }
-    let _ = write!(props, ",title={}", escape_property(d.code));
+    let _ = write!(props, ",title={}", escape_property(&d.code));
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");

@@ -45,7 +45,7 @@ impl std::error::Error for View<'_> {}
 
 impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.code))
+        Some(Box::new(&self.diagnostic.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

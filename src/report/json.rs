@@ -47,7 +47,7 @@ pub fn render(report: &Report) -> String {
         for d in &plugin.diagnostics {
             let loc = locate(plugin, d);
             diagnostics.push(JsonDiagnostic {
-                code: d.code,
+                code: &d.code,
                 severity: d.severity.as_str(),
                 message: &d.message,
                 file: loc.file.to_string_lossy().into_owned(),

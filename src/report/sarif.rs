@@ -64,7 +64,7 @@ impl Rules {
     }
 
     fn index(&mut self, d: &Diagnostic) -> usize {
-        if let Some(i) = self.codes.iter().position(|c| c == d.code) {
+        if let Some(i) = self.codes.iter().position(|c| *c == d.code) {
             return i;
         }
         let mut entry = json!({"id": d.code, "shortDescription": {"text": d.code}});

@@ -60,9 +60,22 @@ pub(crate) fn has_unquoted_glob(raw: &str) -> bool {
 }
 
 /// Whether a word is exactly a reference to the first positional parameter:
-/// `$1`, `"$1"`, `${1}`, `"${1}"`.
+/// `$1`, `"$1"`, `${1}`, `"${1}"`, and the forms that give a default when it is unset
+/// (`"${1:-}"`, `"${1-}"`, `${1:-help}`), common under `set -u`.
 pub(crate) fn is_first_arg(raw: &str) -> bool {
-    matches!(raw, "$1" | "\"$1\"" | "${1}" | "\"${1}\"")
+    let bare = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    if matches!(bare, "$1" | "${1}") {
+        return true;
+    }
+    bare.strip_prefix("${1")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|r| {
+            let default = r.strip_prefix(":-").or_else(|| r.strip_prefix('-'));
+            default.is_some_and(|d| !d.contains(['$', '`', '"', '\'', '}']))
+        })
 }
 
 /// A parameter expansion found in a word, relative to the word's start.
@@ -258,4 +271,27 @@ pub(crate) fn command_substitutions(raw: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod first_arg_tests {
+    use super::is_first_arg;
+
+    #[test]
+    fn forms_of_the_first_argument() {
+        for yes in [
+            "$1",
+            "\"$1\"",
+            "${1}",
+            "\"${1}\"",
+            "\"${1:-}\"",
+            "${1-}",
+            "\"${1:-help}\"",
+        ] {
+            assert!(is_first_arg(yes), "{yes}");
+        }
+        for no in ["$2", "\"$10\"", "${1:-$2}", "${1:+x}", "\"$1x\"", "${11}"] {
+            assert!(!is_first_arg(no), "{no}");
+        }
+    }
 }

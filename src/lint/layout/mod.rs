@@ -3,6 +3,7 @@
 pub mod file_not_utf8;
 pub mod file_too_large;
 pub mod file_unreadable;
+pub mod manifest_executable;
 pub mod manifest_missing;
 pub mod pkg_dir_present;
 pub mod rules_missing;

@@ -71,26 +71,43 @@ pub fn entry_span(entry: &Entry) -> std::ops::Range<usize> {
     }
 }
 
-/// Parses plugin.yml and runs every plugin.yml check on it.
-pub fn lint(plugin: &Plugin, out: &mut Vec<Diagnostic>) {
+/// What the other families need to know of plugin.yml.
+#[derive(Debug, Clone, Default)]
+pub struct ManifestFacts {
+    /// The name and namespace, when they are strings.
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// plugin_format_version as wazo-plugind reads it: `Some(0)` when absent, `None` when it
+    /// is present but invalid (reported by WP111/WP113).
+    pub format_version: Option<i64>,
+    /// Where plugin_format_version's value is, when the key is present.
+    pub format_version_span: Option<std::ops::Range<usize>>,
+    /// The length of plugin.yml and whether it ends with a newline (to append a key).
+    pub len: usize,
+    pub ends_with_newline: bool,
+}
+
+/// Parses plugin.yml and runs every plugin.yml check on it. Returns what the rules checks
+/// need to know, when plugin.yml could be read as a mapping.
+pub fn lint(plugin: &Plugin, out: &mut Vec<Diagnostic>) -> Option<ManifestFacts> {
     use crate::plugin::load::FileState;
     let FileState::Loaded(source) = &plugin.manifest else {
-        return;
+        return None;
     };
     let root = match yaml::parse(&source.text) {
         Err(e) => {
             out.push(yaml_syntax::diagnostic(source, &e));
-            return;
+            return None;
         }
         Ok(None) => {
             out.push(manifest_empty::diagnostic(source));
-            return;
+            return None;
         }
         Ok(Some(root)) => root,
     };
     let NodeKind::Map(entries) = &root.kind else {
         out.push(manifest_not_mapping::diagnostic(source, &root));
-        return;
+        return None;
     };
     let cx = ManifestCx {
         source,
@@ -101,5 +118,26 @@ pub fn lint(plugin: &Plugin, out: &mut Vec<Diagnostic>) {
         if let crate::lint::registry::Run::Manifest(run) = rule.run {
             run(&cx, out);
         }
+    }
+    Some(facts(&cx))
+}
+
+fn facts(cx: &ManifestCx) -> ManifestFacts {
+    use typing::{PyValue, py_value};
+    let string = |key: &str| match cx.get(key).map(|e| py_value(&e.value)) {
+        Some(PyValue::Str(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let declared = cx.get("plugin_format_version");
+    ManifestFacts {
+        name: string("name"),
+        namespace: string("namespace"),
+        format_version: match declared {
+            None => Some(0),
+            Some(_) => format_version_invalid::format_version(cx),
+        },
+        format_version_span: declared.map(|e| e.value.span.clone()),
+        len: cx.text().len(),
+        ends_with_newline: cx.text().ends_with('\n'),
     }
 }

@@ -1,0 +1,6 @@
+//! Checks on the linter's own inputs (WP9xx): external tools and suppression comments.
+
+pub mod shellcheck_failed;
+pub mod shellcheck_missing;
+pub mod suppression_unknown;
+pub mod suppression_unused;

@@ -1,0 +1,142 @@
+//! shellcheck as part of a lint run: which executable, one run for every rules script of the
+//! run, its findings as diagnostics under their SC codes.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::PluginReport;
+use super::meta::{shellcheck_failed, shellcheck_missing};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::plugin::load::{FileState, Plugin, RULES};
+use crate::shell::shellcheck::{self, Level};
+use crate::shell::{ShellDialect, ShellKind, shell_kind};
+
+/// Whether and which shellcheck to run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// shellcheck from PATH when it is there; a note when it is not.
+    #[default]
+    Auto,
+    /// Never run it, and say nothing.
+    Never,
+    /// This executable (a path, or a name looked up on PATH); an error when it does not exist.
+    Path(PathBuf),
+}
+
+impl std::str::FromStr for Mode {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "never" => Mode::Never,
+            "auto" => Mode::Auto,
+            path => Mode::Path(PathBuf::from(path)),
+        })
+    }
+}
+
+/// The executable to run, `None` when there is none to run. An explicit path that does not
+/// exist is an error (a usage error for the CLI).
+pub fn resolve(mode: &Mode) -> Result<Option<PathBuf>, String> {
+    match mode {
+        Mode::Never => Ok(None),
+        Mode::Auto => shellcheck::find(None).map_err(|e| e.to_string()),
+        Mode::Path(p) => shellcheck::find(Some(p)).map_err(|e| e.to_string()),
+    }
+}
+
+/// The dialect to check a rules script as, from its #! line; `None` for scripts shellcheck
+/// does not read (make, python...).
+fn dialect(text: &str) -> Option<ShellDialect> {
+    match shell_kind(text) {
+        ShellKind::Sh | ShellKind::None => Some(ShellDialect::Sh),
+        ShellKind::Bash => Some(ShellDialect::Bash),
+        _ => None,
+    }
+}
+
+fn severity(level: Level) -> Severity {
+    match level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Info | Level::Style => Severity::Info,
+    }
+}
+
+/// Whether a finding is about something wazo-plugind provides (SC2154 on `pkgdir`).
+fn provided_by_plugind(code: u32, message: &str) -> bool {
+    code == 2154 && message.starts_with("pkgdir ")
+}
+
+/// Runs shellcheck once over the rules scripts of all `plugins` and adds its findings to the
+/// matching `reports` (same order).
+pub fn check(plugins: &[Plugin], reports: &mut [PluginReport], mode: &Mode, exe: Option<&Path>) {
+    let mut files = Vec::new();
+    let mut owner: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, plugin) in plugins.iter().enumerate() {
+        let (Some(root), FileState::Loaded(source)) = (&plugin.root, &plugin.rules) else {
+            continue;
+        };
+        if let Some(d) = dialect(&source.text) {
+            let path = root.join(RULES);
+            owner.insert(path.clone(), i);
+            files.push((path, d));
+        }
+    }
+    let Some(&first) = files.first().and_then(|(p, _)| owner.get(p)) else {
+        return;
+    };
+    let Some(exe) = exe else {
+        if *mode == Mode::Auto {
+            reports[first].diagnostics.push(
+                Diagnostic::new(
+                    &shellcheck_missing::CHECK,
+                    RULES,
+                    "shellcheck is not installed: the rules scripts were not checked by it",
+                )
+                .help(
+                    "install shellcheck (`apt install shellcheck`), or pass `--shellcheck never`",
+                ),
+            );
+        }
+        return;
+    };
+    let findings = match shellcheck::run(exe, &files) {
+        Ok(f) => f,
+        Err(e) => {
+            reports[first].diagnostics.push(
+                Diagnostic::new(
+                    &shellcheck_failed::CHECK,
+                    RULES,
+                    format!("shellcheck failed: {e}"),
+                )
+                .help("run shellcheck on wazo/rules yourself to see what it needs"),
+            );
+            return;
+        }
+    };
+    for finding in findings {
+        if provided_by_plugind(finding.code, &finding.message) {
+            continue;
+        }
+        let Some(&i) = owner.get(&finding.file) else {
+            continue;
+        };
+        let Some(source) = plugins[i].rules.source() else {
+            continue;
+        };
+        let span = finding.span(&source.text);
+        reports[i].diagnostics.push(Diagnostic {
+            code: Cow::Owned(format!("SC{}", finding.code)),
+            severity: severity(finding.level),
+            message: finding.message.clone(),
+            file: RULES.into(),
+            primary: Some(Label { span, text: None }),
+            secondary: Vec::new(),
+            help: None,
+            url: Some(finding.url()),
+            fix: None,
+        });
+    }
+}
