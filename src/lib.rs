@@ -6,11 +6,14 @@
 pub mod cli;
 pub mod debian;
 pub mod diagnostic;
+pub mod fix;
 pub mod lint;
+pub mod lsp;
 pub mod pipeline;
 pub mod plugin;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod shell;
 pub mod source;
 pub mod wazo_version;

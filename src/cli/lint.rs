@@ -1,9 +1,8 @@
 //! `wazo-plugin lint`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::exit;
+use super::{exit, lint_io};
 use crate::lint::{LintOptions, lint_paths, registry};
 use crate::report::{self, Format, Style};
 
@@ -12,9 +11,19 @@ pub struct LintArgs {
     /// Plugin folders, their wazo/plugin.yml or wazo/rules, or folders to search for plugins.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Read the content of PATH (a wazo/plugin.yml or wazo/rules) from stdin; the plugin's
+    /// other file is read from disk.
+    #[arg(long, value_name = "PATH", conflicts_with = "fix")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Apply the safe fixes, list them on stderr, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
     /// Count warnings as failures in the exit status.
     #[arg(long)]
     pub strict: bool,
@@ -36,12 +45,20 @@ pub fn run(args: &LintArgs) -> u8 {
                 c.code, c.slug, c.severity, c.summary
             ));
         }
-        return emit(&out);
+        return lint_io::write_output(&out, args.output_file.as_deref());
     }
     let options = LintOptions {
         shellcheck: args.shellcheck.clone(),
     };
-    let report = match lint_paths(&args.paths, &options) {
+    let report = match &args.stdin_filename {
+        Some(path) => lint_io::lint_stdin(path, &options),
+        None => lint_paths(&args.paths, &options).map_err(|e| e.to_string()),
+    };
+    let report = match report {
+        Ok(r) if args.fix => lint_io::fix_and_relint(r, &args.paths, &options),
+        other => other,
+    };
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -49,10 +66,14 @@ pub fn run(args: &LintArgs) -> u8 {
         }
     };
     let style = Style {
-        color: super::color_wanted(),
+        color: args.output_file.is_none() && super::color_wanted(),
         unicode: true,
     };
-    let code = emit(&report::render(&report, args.format, style));
+    let format = lint_io::format(args.format);
+    let code = lint_io::write_output(
+        &report::render(&report, format, style),
+        args.output_file.as_deref(),
+    );
     if code != exit::OK {
         return code;
     }
@@ -83,20 +104,4 @@ pub fn errors_before_pipeline(path: &std::path::Path) -> bool {
         eprintln!("lint found errors: fix them, or pass --no-lint to run anyway");
     }
     errors > 0
-}
-
-/// Writes to stdout; a closed pipe is not an error worth a panic.
-fn emit(text: &str) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => exit::OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
-        Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
-            exit::INTERNAL
-        }
-    }
 }

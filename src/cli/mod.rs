@@ -1,10 +1,14 @@
 //! The command line: argument parsing and the mapping of results to exit codes. Each command's
 //! arguments and runner live in a file of their own.
 
+pub mod completions;
 pub mod explain;
 pub mod lint;
+pub mod lint_io;
+pub mod lsp;
 pub mod new;
 pub mod pipeline;
+pub mod schema;
 
 use clap::{Parser, Subcommand};
 
@@ -46,6 +50,14 @@ pub enum Command {
     Uninstall(pipeline::UninstallArgs),
     /// The whole lifecycle in a throwaway prefix, with a report of what was left behind.
     Test(pipeline::TestArgs),
+    /// Print the JSON Schema of wazo/plugin.yml (for editors' YAML support).
+    Schema(schema::SchemaArgs),
+    /// Run the language server over stdio (diagnostics, fixes and docs in editors).
+    Lsp(lsp::LspArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page, or write one per command with --out-dir.
+    Man(completions::ManArgs),
 }
 
 /// Runs the parsed command and returns the exit code.
@@ -59,6 +71,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Install(a) => pipeline::run_install(&a, &lint::errors_before_pipeline),
         Command::Uninstall(a) => pipeline::run_uninstall(&a, &lint::errors_before_pipeline),
         Command::Test(a) => pipeline::run_test(&a, &lint::errors_before_pipeline),
+        Command::Schema(a) => schema::run(&a),
+        Command::Lsp(a) => lsp::run(&a),
+        Command::Completions(a) => completions::run_completions(&a),
+        Command::Man(a) => completions::run_man(&a),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The lint engine and its checks.
 
+pub mod buffer;
 pub mod catalogue;
 pub mod check;
 pub mod layout;

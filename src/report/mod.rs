@@ -1,7 +1,9 @@
 //! Renderers: one per output format, all reading the same [`Report`](crate::lint::Report).
 
+pub mod github;
 mod human;
 mod json;
+pub mod sarif;
 mod short;
 
 use std::path::PathBuf;
@@ -21,6 +23,10 @@ pub enum Format {
     Short,
     /// One JSON object with every finding and a summary.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// Renders the report in `format`.
@@ -29,6 +35,8 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
         Format::Human => human::render(report, style),
         Format::Short => short::render(report),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, std::env::current_dir().ok().as_deref()),
+        Format::Github => github::render(report),
     }
 }
 

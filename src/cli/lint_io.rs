@@ -1,0 +1,109 @@
+//! The inputs and outputs of `lint` beyond plain paths: the format chosen by the environment,
+//! `--output-file`, `--stdin-filename` and `--fix`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::exit;
+use crate::fix;
+use crate::lint::buffer::lint_buffer;
+use crate::lint::{LintOptions, Report, lint_paths};
+use crate::report::Format;
+
+/// The format asked for, else `github` inside GitHub Actions (`GITHUB_ACTIONS=true`), else
+/// `human`.
+pub fn format(asked: Option<Format>) -> Format {
+    asked.unwrap_or_else(|| {
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    })
+}
+
+/// Writes the report to `file`, or to stdout; a closed pipe is not an error worth a panic.
+pub fn write_output(text: &str, file: Option<&Path>) -> u8 {
+    if let Some(path) = file {
+        return match std::fs::write(path, text) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                exit::USAGE
+            }
+        };
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            exit::INTERNAL
+        }
+    }
+}
+
+/// Lints the file content read from stdin as the file at `path`.
+pub fn lint_stdin(path: &Path, options: &LintOptions) -> Result<Report, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "stdin is not UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let plugin = lint_buffer(path, text, options).map_err(|e| e.to_string())?;
+    Ok(Report {
+        plugins: vec![plugin],
+    })
+}
+
+/// Passes of `--fix` at most: fixes that overlap wait for the next pass.
+const FIX_PASSES: usize = 10;
+
+/// `lint --fix`: applies the safe fixes, lists them on stderr, and lints again, pass after
+/// pass while fixes that overlapped others remain. Returns the report of what remains.
+pub fn fix_and_relint(
+    mut report: Report,
+    paths: &[PathBuf],
+    options: &LintOptions,
+) -> Result<Report, String> {
+    let mut changed = 0;
+    for _ in 0..FIX_PASSES {
+        let mut applied = 0;
+        let mut skipped = Vec::new();
+        for plugin in &report.plugins {
+            let outcome = fix::apply(&plugin.display, plugin, |_| true);
+            for a in &outcome.applied {
+                let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+                eprintln!("fixed {}: {} [{}]", files.join(", "), a.description, a.code);
+                applied += 1;
+            }
+            skipped.extend(outcome.skipped);
+        }
+        if applied == 0 {
+            for s in &skipped {
+                eprintln!("not fixed: {} [{}]: {}", s.description, s.code, s.reason);
+            }
+            break;
+        }
+        changed += applied;
+        report = lint_paths(paths, options).map_err(|e| e.to_string())?;
+    }
+    if changed == 0 {
+        eprintln!("no fix to apply");
+    } else {
+        eprintln!(
+            "{changed} fix{} applied",
+            if changed == 1 { "" } else { "es" }
+        );
+    }
+    Ok(report)
+}

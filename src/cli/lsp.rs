@@ -1,0 +1,20 @@
+//! `wazo-plugin lsp`: the language server, over stdio.
+
+use super::exit;
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+pub fn run(_args: &LspArgs) -> u8 {
+    match crate::lsp::run_stdio() {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: language server: {e}");
+            exit::FAILED
+        }
+    }
+}
