@@ -231,3 +231,115 @@ fn catalogue_in_docs_is_current() {
         "docs/checks.md is stale: run `cargo run -- explain --all > docs/checks.md`"
     );
 }
+
+/// The plugin folders that trigger the layout checks, built in a temporary folder.
+fn layout_case(code: &str, root: &std::path::Path) {
+    let wazo = root.join("wazo");
+    let manifest = "name: myplugin\nnamespace: acme\nversion: \"1.0.0\"\n";
+    let rules = "#!/bin/sh\ncase \"$1\" in\n    build|package|install|uninstall)\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n";
+    std::fs::create_dir_all(root).unwrap();
+    if code != "WP201" {
+        std::fs::create_dir_all(&wazo).unwrap();
+    }
+    let write = |name: &str, bytes: &[u8]| std::fs::write(wazo.join(name), bytes).unwrap();
+    match code {
+        "WP201" => std::fs::write(root.join("plugin.yml"), manifest).unwrap(),
+        "WP202" => write("rules", rules.as_bytes()),
+        "WP203" => write("plugin.yml", manifest.as_bytes()),
+        "WP204" => {
+            write("plugin.yml", manifest.as_bytes());
+            write("rules", rules.as_bytes());
+            std::fs::create_dir_all(root.join("_pkg/etc")).unwrap();
+        }
+        "WP205" => {
+            std::fs::create_dir_all(wazo.join("plugin.yml")).unwrap();
+            write("rules", rules.as_bytes());
+        }
+        "WP206" => {
+            write(
+                "plugin.yml",
+                b"name: myplugin\nnamespace: acme\nversion: \"1.0.0\"\nauthor: Fran\xe7ois\n",
+            );
+            write("rules", rules.as_bytes());
+        }
+        "WP207" => {
+            write("plugin.yml", "# padding\n".repeat(120_000).as_bytes());
+            write("rules", rules.as_bytes());
+        }
+        other => panic!("no layout case for {other}"),
+    }
+    #[cfg(unix)]
+    if wazo.join("rules").is_file() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(wazo.join("rules"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+}
+
+#[test]
+fn layout_diagnostics_snapshots() {
+    let options = wazo_plugin::lint::LintOptions {
+        shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+    };
+    for code in [
+        "WP201", "WP202", "WP203", "WP204", "WP205", "WP206", "WP207",
+    ] {
+        let check = registry::find(code).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("myplugin");
+        layout_case(code, &root);
+        let mut report =
+            wazo_plugin::lint::lint_paths(std::slice::from_ref(&root), &options).unwrap();
+        let plugin = report.plugins.remove(0);
+        let plugin = wazo_plugin::lint::PluginReport {
+            display: "myplugin".into(),
+            ..plugin
+        };
+        assert!(
+            plugin.diagnostics.iter().any(|d| d.code == code),
+            "{code}: {:#?}",
+            plugin.diagnostics
+        );
+        insta::assert_snapshot!(
+            format!("{code}-{}", check.slug),
+            renderings(&only(plugin, code))
+        );
+    }
+}
+
+#[test]
+fn shellcheck_meta_diagnostics_snapshots() {
+    let plugin = wazo_plugin::plugin::load::Plugin::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/helloworld"),
+        std::path::Path::new("myplugin"),
+    );
+    let plugins = [plugin];
+    let auto = wazo_plugin::lint::LintOptions::default();
+    // WP900: no executable found in auto mode.
+    let report = wazo_plugin::lint::lint_plugins(&plugins, &auto, None);
+    let missing = only(report.plugins[0].clone(), "WP900");
+    assert_eq!(missing.plugins[0].diagnostics.len(), 1);
+    insta::assert_snapshot!("WP900-shellcheck-missing", renderings(&missing));
+    // WP901: an executable that fails the way a broken shellcheck does.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let fake = tmp.path().join("shellcheck");
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\necho 'shellcheck: bad option' >&2\nexit 3\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let report = wazo_plugin::lint::lint_plugins(&plugins, &auto, Some(&fake));
+        let failed = only(report.plugins[0].clone(), "WP901");
+        assert_eq!(
+            failed.plugins[0].diagnostics.len(),
+            1,
+            "{:#?}",
+            report.plugins[0].diagnostics
+        );
+        insta::assert_snapshot!("WP901-shellcheck-failed", renderings(&failed));
+    }
+}

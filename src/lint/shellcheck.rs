@@ -106,12 +106,8 @@ pub fn check(plugins: &[Plugin], reports: &mut [PluginReport], mode: &Mode, exe:
         Ok(f) => f,
         Err(e) => {
             reports[first].diagnostics.push(
-                Diagnostic::new(
-                    &shellcheck_failed::CHECK,
-                    RULES,
-                    format!("shellcheck failed: {e}"),
-                )
-                .help("run shellcheck on wazo/rules yourself to see what it needs"),
+                Diagnostic::new(&shellcheck_failed::CHECK, RULES, e.to_string())
+                    .help("run shellcheck on wazo/rules yourself to see what it needs"),
             );
             return;
         }
