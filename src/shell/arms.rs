@@ -300,15 +300,13 @@ impl Ctx<'_> {
     pub(super) fn extent(&self, list: &ast::CompoundList) -> Option<Span> {
         let mut model = ShellModel::default();
         let mut walker = Walker {
-            pos: Positions::new(self.pos.text, 0),
+            pos: self.pos.clone(),
             out: &mut model,
             function: None,
             depth: 0,
             bash: self.bash,
         };
-        walker.program(&ast::Program {
-            complete_commands: vec![list.clone()],
-        });
+        walker.list(list);
         let spans = model.commands.iter().map(|c| &c.span);
         let spans = spans.chain(model.compound_redirects.iter().map(|r| &r.target.span));
         let spans = spans.chain(model.expansions.iter().map(|e| &e.span));

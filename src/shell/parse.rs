@@ -89,7 +89,7 @@ fn model(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {
         bash,
     };
     walker.program(&program);
-    model.char_bytes = walker.pos.char_bytes;
+    model.char_bytes = std::rc::Rc::unwrap_or_clone(walker.pos.char_bytes);
     model.commands.sort_by_key(|c| c.span.start);
     model.expansions.sort_by_key(|e| e.span.start);
     model.program = Some(program);

@@ -9,11 +9,13 @@ use super::{Command, Expansion, Function, Redirect, RedirectOp, ShellModel, Span
 const MAX_SUBSTITUTION_DEPTH: usize = 8;
 
 /// Converts brush positions (character indexes into `text`) to byte spans in the whole script.
+/// Cloning it is cheap: the offset table is shared.
+#[derive(Clone)]
 pub(crate) struct Positions<'a> {
     /// The text brush parsed (the whole script, or the inside of a command substitution).
     pub text: &'a str,
     /// Byte offset of each character of `text`, plus `text.len()` at the end.
-    pub char_bytes: Vec<usize>,
+    pub char_bytes: std::rc::Rc<Vec<usize>>,
     /// Byte offset of `text` in the whole script.
     pub base: usize,
 }
@@ -24,7 +26,7 @@ impl<'a> Positions<'a> {
         char_bytes.push(text.len());
         Positions {
             text,
-            char_bytes,
+            char_bytes: std::rc::Rc::new(char_bytes),
             base,
         }
     }
@@ -61,7 +63,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn list(&mut self, list: &ast::CompoundList) {
+    pub(crate) fn list(&mut self, list: &ast::CompoundList) {
         for ast::CompoundListItem(and_or, _) in &list.0 {
             self.pipeline(&and_or.first);
             for next in &and_or.additional {
