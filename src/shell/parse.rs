@@ -17,6 +17,15 @@ pub(crate) const MAX_SCRIPT_BYTES: usize = 1 << 20;
 pub(crate) const MAX_NESTING: usize = 200;
 /// Stack of the parser thread; enough for [`MAX_NESTING`] levels with a wide margin.
 const PARSER_STACK_BYTES: usize = 256 << 20;
+/// Scripts nesting at most this deep (nearly all rules scripts nest 2 or 3 levels) are parsed
+/// on the calling thread, which saves a thread per script; the test
+/// `inline_parse_fits_a_small_stack` runs such a script on a 2 MiB test thread in debug mode.
+const INLINE_NESTING: usize = 12;
+
+thread_local! {
+    /// Set while the calling thread runs the parser inline: its panics are ours to report.
+    static PARSING_INLINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 const PARSER_THREAD: &str = "wazo-plugin-shell-parser";
 
 /// Parses a rules script. Shell scripts (sh, dash, bash, or no shebang) are parsed with
@@ -48,13 +57,23 @@ fn guarded(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {
     if text.len() > MAX_SCRIPT_BYTES {
         return Err(too_complex(0..0, "the script is too large to analyse"));
     }
-    if let Some(at) = too_deep(text) {
-        return Err(too_complex(
-            at..at,
-            "the script nests too deeply to analyse",
-        ));
-    }
+    let depth = match nesting(text) {
+        Ok(depth) => depth,
+        Err(at) => {
+            return Err(too_complex(
+                at..at,
+                "the script nests too deeply to analyse",
+            ));
+        }
+    };
     silence_parser_panics();
+    if depth <= INLINE_NESTING {
+        PARSING_INLINE.with(|flag| flag.set(true));
+        let result = std::panic::catch_unwind(|| model(text, bash));
+        PARSING_INLINE.with(|flag| flag.set(false));
+        return result
+            .unwrap_or_else(|_| Err(too_complex(0..0, "the shell parser failed on this script")));
+    }
     let owned = text.to_string();
     let handle = std::thread::Builder::new()
         .name(PARSER_THREAD.to_string())
@@ -160,10 +179,11 @@ fn token_message(token: &str) -> String {
     }
 }
 
-/// A cheap upper estimate of the nesting depth; returns the byte offset where it exceeds
-/// [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and comments;
-/// a `)` or `}` only closes its own kind, so `case` patterns do not lower the count.
-fn too_deep(text: &str) -> Option<usize> {
+/// A cheap upper estimate of the nesting depth: `Ok(deepest)`, or `Err(offset)` where it
+/// exceeds [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and
+/// comments; a `)` or `}` only closes its own kind, so `case` patterns do not lower the count.
+fn nesting(text: &str) -> Result<usize, usize> {
+    let mut deepest = 0;
     let mut stack: Vec<u8> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -221,12 +241,13 @@ fn too_deep(text: &str) -> Option<usize> {
             }
             _ => {}
         }
+        deepest = deepest.max(stack.len());
         if stack.len() > MAX_NESTING {
-            return Some(i);
+            return Err(i);
         }
         i += 1;
     }
-    None
+    Ok(deepest)
 }
 
 /// Keeps panics of the parser thread off stderr (library code never prints); panics of any
@@ -236,9 +257,49 @@ fn silence_parser_panics() {
     INSTALL.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() != Some(PARSER_THREAD) {
+            let parsing = std::thread::current().name() == Some(PARSER_THREAD)
+                || PARSING_INLINE.with(std::cell::Cell::get);
+            if !parsing {
                 previous(info);
             }
         }));
     });
+}
+
+#[cfg(test)]
+mod inline_tests {
+    use super::*;
+
+    /// A script nesting `depth` levels of `if`, each testing a command substitution.
+    fn nested(depth: usize) -> String {
+        let mut text = String::from("#!/bin/sh\n");
+        for i in 0..depth {
+            text.push_str(&format!("if [ \"$(echo {i})\" = {i} ]; then\n"));
+        }
+        text.push_str("echo deep\n");
+        for _ in 0..depth {
+            text.push_str("fi\n");
+        }
+        text
+    }
+
+    #[test]
+    fn inline_parse_fits_a_small_stack() {
+        let text = nested(INLINE_NESTING);
+        let depth = nesting(&text).unwrap();
+        assert_eq!(depth, INLINE_NESTING);
+        // The smallest stack a caller may have: a 2 MiB thread (cargo test's default).
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || parse(&text).map(|s| s.commands().len()))
+            .unwrap();
+        assert!(handle.join().unwrap().unwrap() >= INLINE_NESTING);
+    }
+
+    #[test]
+    fn deeper_scripts_still_parse_on_their_own_thread() {
+        let text = nested(60);
+        assert!(nesting(&text).unwrap() > INLINE_NESTING);
+        assert!(parse(&text).is_ok());
+    }
 }
