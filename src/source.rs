@@ -87,6 +87,28 @@ impl SourceFile {
                 .map_or(line_text.len(), |(i, _)| i)
     }
 
+    /// A span worth underlining for an error found at `span`: an error at the very end of the
+    /// file points at the last character written instead, and an empty span covers the
+    /// character it stands before.
+    pub fn visible_span(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let text = &self.text;
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span.end.clamp(start, text.len());
+        if start == text.len() {
+            end = text.trim_end().len();
+            start = text[..end]
+                .chars()
+                .next_back()
+                .map_or(end, |c| end - c.len_utf8());
+        } else if start == end {
+            end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+        }
+        start..end
+    }
+
     /// Number of lines (a final line without a newline counts).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

@@ -5,7 +5,6 @@ use super::{ManifestCx, key_str};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::check::{Check, Family};
 use crate::plugin::fields::CORE_SERVICES;
-use crate::plugin::yaml::NodeKind;
 
 pub const CHECK: Check = Check {
     code: "WP116",
@@ -22,16 +21,7 @@ pub const CHECK: Check = Check {
 };
 
 pub fn run(cx: &ManifestCx, out: &mut Vec<Diagnostic>) {
-    let Some(entry) = cx.get("depends") else {
-        return;
-    };
-    let NodeKind::Seq(items) = &entry.value.kind else {
-        return;
-    };
-    for item in items {
-        let NodeKind::Map(pairs) = &item.kind else {
-            continue;
-        };
+    for pairs in super::depends_mappings(cx) {
         let Some(pair) = pairs.iter().rev().find(|p| key_str(&p.key) == Some("name")) else {
             continue;
         };

@@ -3,7 +3,6 @@
 use super::{ManifestCx, key_str};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::check::{Check, Family};
-use crate::plugin::yaml::NodeKind;
 
 pub const CHECK: Check = Check {
     code: "WP115",
@@ -21,16 +20,7 @@ pub const CHECK: Check = Check {
 const ALLOWED: &[&str] = &["name", "namespace", "version"];
 
 pub fn run(cx: &ManifestCx, out: &mut Vec<Diagnostic>) {
-    let Some(entry) = cx.get("depends") else {
-        return;
-    };
-    let NodeKind::Seq(items) = &entry.value.kind else {
-        return;
-    };
-    for item in items {
-        let NodeKind::Map(pairs) = &item.kind else {
-            continue;
-        };
+    for pairs in super::depends_mappings(cx) {
         for pair in pairs {
             let key = key_str(&pair.key).unwrap_or("?");
             if !ALLOWED.contains(&key) {

@@ -57,6 +57,19 @@ impl<'a> ManifestCx<'a> {
     }
 }
 
+/// The entries of `depends` that are mappings, with their key/value pairs (the rest is
+/// WP114's business).
+pub fn depends_mappings<'a>(cx: &ManifestCx<'a>) -> impl Iterator<Item = &'a [Entry]> {
+    let items: &[Node] = match cx.get("depends").map(|e| &e.value.kind) {
+        Some(NodeKind::Seq(items)) => items,
+        _ => &[],
+    };
+    items.iter().filter_map(|item| match &item.kind {
+        NodeKind::Map(pairs) => Some(pairs.as_slice()),
+        _ => None,
+    })
+}
+
 /// A mapping key as a string, when it is a scalar.
 pub fn key_str(node: &Node) -> Option<&str> {
     node.as_scalar().map(|(v, _)| v)

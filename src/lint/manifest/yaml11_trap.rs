@@ -42,18 +42,12 @@ pub fn run(cx: &ManifestCx, out: &mut Vec<Diagnostic>) {
                 }
             }
             FieldType::Depends => {
-                if let NodeKind::Seq(items) = &entry.value.kind {
-                    for item in items {
-                        if let NodeKind::Map(pairs) = &item.kind {
-                            for pair in pairs {
-                                if let Some(key @ ("name" | "namespace" | "version")) =
-                                    super::key_str(&pair.key)
-                                {
-                                    let what = format!("depends: {key}");
-                                    check(cx, &what, &pair.value, false, severity, out);
-                                }
-                            }
-                        }
+                for pair in super::depends_mappings(cx).flatten() {
+                    if let Some(key @ ("name" | "namespace" | "version")) =
+                        super::key_str(&pair.key)
+                    {
+                        let what = format!("depends: {key}");
+                        check(cx, &what, &pair.value, false, severity, out);
                     }
                 }
             }

@@ -18,19 +18,8 @@ pub const CHECK: Check = Check {
 };
 
 pub fn diagnostic(source: &SourceFile, e: &YamlError) -> Diagnostic {
-    let text = &source.text;
-    let mut start = e.span.start.min(text.len());
-    let mut end = e.span.end.clamp(start, text.len());
-    if start == text.len() {
-        // At the end of the file: point at the last character written instead of after it.
-        end = text.trim_end().len();
-        start = text[..end]
-            .chars()
-            .next_back()
-            .map_or(end, |c| end - c.len_utf8());
-    } else if start == end {
-        end = start + text[start..].chars().next().map_or(0, char::len_utf8);
-    }
-    Diagnostic::new(&CHECK, &source.rel, format!("invalid YAML: {}", e.message))
-        .at(start..end, Some("here".to_string()))
+    Diagnostic::new(&CHECK, &source.rel, format!("invalid YAML: {}", e.message)).at(
+        source.visible_span(e.span.clone()),
+        Some("here".to_string()),
+    )
 }

@@ -18,23 +18,14 @@ pub const CHECK: Check = Check {
 };
 
 pub fn diagnostic(cx: &RulesCx, e: &SyntaxError) -> Diagnostic {
-    let text = cx.text();
-    let mut start = e.span.start.min(text.len());
-    let mut end = e.span.end.clamp(start, text.len());
-    if start == text.len() {
-        end = text.trim_end().len();
-        start = text[..end]
-            .chars()
-            .next_back()
-            .map_or(end, |c| end - c.len_utf8());
-    } else if start == end {
-        end = start + text[start..].chars().next().map_or(0, char::len_utf8);
-    }
     let message = match e.kind {
         SyntaxErrorKind::Syntax => format!("shell syntax error: {}", e.message),
         SyntaxErrorKind::TooComplex => format!("the script could not be checked: {}", e.message),
     };
     cx.diag(&CHECK, message)
-        .at(start..end, Some("here".to_string()))
+        .at(
+            cx.source.visible_span(e.span.clone()),
+            Some("here".to_string()),
+        )
         .help("`sh -n wazo/rules` (or `bash -n`) shows the same error")
 }
