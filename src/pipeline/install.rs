@@ -4,8 +4,8 @@
 //! overlaid by the prefix: the package's files, dpkg's database (`/var/lib/dpkg`, made opaque so
 //! the host's database is hidden) and whatever `rules install` writes all land in the prefix, and
 //! the maintainer scripts find `/usr/lib/wazo-plugind/plugins/<ns>/<name>/wazo/rules` where they
-//! expect it. Without a sandbox, dpkg runs with `--root=PREFIX --force-script-chrootless` and only
-//! unpacks: the maintainer scripts would run on the host, so they are skipped.
+//! expect it. The other isolations (bubblewrap, Landlock, none) are in `dpkg_run.rs`; this file
+//! holds the prefix's preparation, snapshots and dpkg's file lists.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
