@@ -236,6 +236,12 @@ fn print_package(r: &PackageReport) {
     print_warnings(&r.warnings);
 }
 
+fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
+    if isolation == Isolation::Unconfined && run.scripts_ran {
+        println!("warning: {}", lifecycle::UNSAFE_RAN);
+    }
+}
+
 fn print_run(label: &str, run: &DpkgRun) {
     if !run.scripts_ran {
         println!(
@@ -309,6 +315,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
                 tree(&r.installed)
             );
             print_run("install", &r.run);
+            unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
@@ -344,6 +351,7 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
             isolation_note(r.isolation);
             println!("removed {}", r.package);
             print_run("uninstall", &r.run);
+            unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
