@@ -35,6 +35,16 @@ pub struct CommonArgs {
     pub no_lint: bool,
 }
 
+/// The flag of the commands that run maintainer steps.
+#[derive(Debug, Clone, Args)]
+pub struct HostArgs {
+    /// Without any isolation (no root for the overlay namespace, no bubblewrap, no Landlock),
+    /// run rules install/uninstall/postrm anyway, on this host: their writes to /etc and
+    /// elsewhere are real.
+    #[arg(long)]
+    pub unsafe_host: bool,
+}
+
 /// `wazo-plugin build [PATH]`
 #[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
@@ -68,6 +78,8 @@ pub struct InstallArgs {
     #[arg(long, value_name = "DIR")]
     pub prefix: PathBuf,
     #[command(flatten)]
+    pub host: HostArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -81,6 +93,8 @@ pub struct UninstallArgs {
     #[arg(long, value_name = "DIR")]
     pub prefix: PathBuf,
     #[command(flatten)]
+    pub host: HostArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -90,6 +104,8 @@ pub struct TestArgs {
     /// The plugin folder (holding wazo/plugin.yml).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    #[command(flatten)]
+    pub host: HostArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -131,6 +147,7 @@ impl Progress for Printer {
 
 fn start(
     common: &CommonArgs,
+    unsafe_host: bool,
     path: Option<&Path>,
     lint: LintHook,
 ) -> Result<(Options, Printer), u8> {
@@ -147,6 +164,7 @@ fn start(
     let opts = Options {
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
+        unsafe_host,
     };
     Ok((
         opts,
@@ -218,9 +236,20 @@ fn print_package(r: &PackageReport) {
     print_warnings(&r.warnings);
 }
 
+fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
+    if isolation == Isolation::Unconfined && run.scripts_ran {
+        println!("warning: {}", lifecycle::UNSAFE_RAN);
+    }
+}
+
 fn print_run(label: &str, run: &DpkgRun) {
     if !run.scripts_ran {
-        println!("{label}: maintainer scripts NOT run (no isolation)");
+        println!(
+            "{label}: maintainer scripts NOT run: no isolation available; install bubblewrap, or pass --unsafe-host to run them on this host"
+        );
+    }
+    for d in &run.denied {
+        println!("{label}: denied write outside the prefix: {d}");
     }
     for c in &run.calls {
         let verb = if c.refused {
@@ -237,7 +266,7 @@ fn print_run(label: &str, run: &DpkgRun) {
 
 /// `build`.
 pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -255,7 +284,7 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
 
 /// `package`.
 pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
+    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -270,10 +299,11 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
 
 /// `install`.
 pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (opts, mut printer) =
+        match start(&args.common, args.host.unsafe_host, Some(&args.path), lint) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             isolation_note(r.isolation);
@@ -285,6 +315,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
                 tree(&r.installed)
             );
             print_run("install", &r.run);
+            unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
@@ -293,7 +324,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
 
 /// `uninstall`.
 pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, None, lint) {
+    let (opts, mut printer) = match start(&args.common, args.host.unsafe_host, None, lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -320,6 +351,7 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
             isolation_note(r.isolation);
             println!("removed {}", r.package);
             print_run("uninstall", &r.run);
+            unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
@@ -347,10 +379,11 @@ fn print_test(r: &TestReport) {
 
 /// `test`.
 pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, Some(&args.path), lint) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (opts, mut printer) =
+        match start(&args.common, args.host.unsafe_host, Some(&args.path), lint) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     match lifecycle::test(&args.path, &opts, &mut printer) {
         Ok(r) => {
             print_test(&r);

@@ -4,19 +4,17 @@
 //! overlaid by the prefix: the package's files, dpkg's database (`/var/lib/dpkg`, made opaque so
 //! the host's database is hidden) and whatever `rules install` writes all land in the prefix, and
 //! the maintainer scripts find `/usr/lib/wazo-plugind/plugins/<ns>/<name>/wazo/rules` where they
-//! expect it. Without a sandbox, dpkg runs with `--root=PREFIX --force-script-chrootless` and only
-//! unpacks: the maintainer scripts would run on the host, so they are skipped.
+//! expect it. The other isolations (bubblewrap, Landlock, none) are in `dpkg_run.rs`; this file
+//! holds the prefix's preparation, snapshots and dpkg's file lists.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use super::run::{self, Exit, Outcome};
+use super::run::Outcome;
 use super::sandbox::{self, Isolation};
-use super::stage::Work;
-use super::stubs::{StubCall, Stubs};
-use super::{Options, PipelineError, Progress, Step, scripts};
+use super::scripts;
+use super::stubs::StubCall;
 
 /// What to ask dpkg.
 #[derive(Debug, Clone)]
@@ -41,18 +39,35 @@ pub struct DpkgRun {
     pub changed: Vec<String>,
     /// False when the maintainer scripts were not run (no isolation).
     pub scripts_ran: bool,
+    /// Paths outside the prefix a maintainer step was refused (bubblewrap, Landlock).
+    pub denied: Vec<String>,
 }
 
 /// Creates what dpkg needs in the prefix (`var/lib/dpkg/{status,updates,info}`, `var/log`) and
 /// what a Wazo host has (`/var/lib/wazo-plugind/rules`, where prerm saves the rules file).
 pub fn prepare_prefix(prefix: &Path, isolation: Isolation) -> std::io::Result<()> {
+    let ours = [
+        "var/lib/dpkg/updates/x",
+        "var/lib/dpkg/info/x",
+        "var/log/x",
+        "var/lib/wazo-plugind/rules/x",
+    ];
+    if let Err((link, target)) = super::links::check_prefix(prefix, ours) {
+        return Err(std::io::Error::other(format!(
+            "{} is a symlink to {}: refusing to write through it, out of the prefix",
+            link.display(),
+            target.display()
+        )));
+    }
     let admin = prefix.join("var/lib/dpkg");
     std::fs::create_dir_all(admin.join("updates"))?;
     std::fs::create_dir_all(admin.join("info"))?;
     std::fs::create_dir_all(prefix.join("var/log"))?;
     std::fs::create_dir_all(prefix.join(scripts::BACKUP_DIR.trim_start_matches('/')))?;
-    if !admin.join("status").exists() {
-        std::fs::write(admin.join("status"), "")?;
+    for f in [admin.join("status"), prefix.join("var/log/dpkg.log")] {
+        if f.symlink_metadata().is_err() {
+            std::fs::write(f, "")?;
+        }
     }
     if isolation == Isolation::OverlayNamespace {
         sandbox::make_opaque(&admin)?;
@@ -94,7 +109,7 @@ pub fn installed_list(prefix: &Path, package: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn diff(
+pub(crate) fn diff(
     before: &BTreeMap<String, (u32, u64, i64, i64)>,
     after: &BTreeMap<String, (u32, u64, i64, i64)>,
 ) -> Vec<String> {
@@ -118,124 +133,4 @@ fn diff(
     out
 }
 
-fn package_of(action: &Action) -> Option<&str> {
-    match action {
-        Action::Install(_) => None,
-        Action::Remove(p) | Action::Purge(p) => Some(p),
-    }
-}
-
-/// Runs dpkg on the prefix for `action`, confined when possible, with stubs first on `PATH`.
-/// `package` names the package so its own files are left out of `changed`.
-pub fn dpkg(
-    work: &mut Work,
-    prefix: &Path,
-    step: Step,
-    action: &Action,
-    package: &str,
-    opts: &Options,
-    progress: &mut dyn Progress,
-) -> Result<DpkgRun, PipelineError> {
-    let dpkg = which::which("dpkg").map_err(|_| PipelineError::Invalid {
-        step,
-        message: "dpkg is not installed: install and uninstall need it".into(),
-        hint: "run on Debian or Ubuntu, or use `package` only".into(),
-    })?;
-    let io = |c: &str| PipelineError::io(step, c.to_string());
-    prepare_prefix(prefix, work.isolation).map_err(io("preparing the prefix"))?;
-    let stubs = Stubs::create(&work.root.join("stubs")).map_err(io("writing the stubs"))?;
-    let before = snapshot(prefix);
-    let own_before = installed_list(prefix, package);
-    let confined = work.isolation == Isolation::OverlayNamespace;
-    let placed = if confined {
-        stubs
-            .place_absolute(prefix)
-            .map_err(io("writing the stubs"))?
-    } else {
-        Vec::new()
-    };
-    let mut cmd = Command::new(&dpkg);
-    cmd.env("PATH", stubs.path_env())
-        .env("DEBIAN_FRONTEND", "noninteractive");
-    cmd.arg("--force-depends");
-    if confined {
-        cmd.arg("--log=/var/log/dpkg.log");
-        let spec = work.overlay(Some(prefix), Path::new("/"));
-        sandbox::confine(&mut cmd, &spec).map_err(io("setting up the sandbox"))?;
-    } else {
-        cmd.arg(format!("--root={}", prefix.display()))
-            .arg("--force-script-chrootless")
-            .arg("--force-not-root")
-            .arg(format!(
-                "--log={}",
-                prefix.join("var/log/dpkg.log").display()
-            ));
-        if let Some(p) = package_of(action) {
-            // Without isolation the scripts would run on the host: drop them.
-            for s in ["prerm", "postrm"] {
-                let _ = std::fs::remove_file(prefix.join(format!("var/lib/dpkg/info/{p}.{s}")));
-            }
-        }
-    }
-    let shown = match action {
-        Action::Install(deb) => {
-            let inside = work.root.join("debs");
-            std::fs::create_dir_all(&inside).map_err(io("copying the .deb"))?;
-            let name = deb
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("plugin.deb"));
-            let copy = inside.join(&name);
-            if deb != &copy {
-                std::fs::copy(deb, &copy).map_err(io("copying the .deb"))?;
-            }
-            cmd.arg(if confined { "--install" } else { "--unpack" })
-                .arg(&copy);
-            format!(
-                "dpkg {} {}",
-                if confined { "-i" } else { "--unpack" },
-                name.display()
-            )
-        }
-        Action::Remove(p) => {
-            cmd.args(["--remove", p]);
-            format!("dpkg -r {p}")
-        }
-        Action::Purge(p) => {
-            cmd.args(["--purge", p]);
-            format!("dpkg -P {p}")
-        }
-    };
-    let outcome = run::run(&mut cmd, opts.timeout, &mut |l| progress.output(l));
-    Stubs::remove_absolute(&placed);
-    let outcome = outcome.map_err(io("starting dpkg"))?;
-    let calls = stubs.calls().map_err(io("reading the stub log"))?;
-    let after = snapshot(prefix);
-    let mut own = installed_list(prefix, package);
-    own.extend(own_before);
-    let changed = diff(&before, &after)
-        .into_iter()
-        .filter(|p| !own.iter().any(|o| o == p.trim_end_matches(" (deleted)")))
-        .collect();
-    if !outcome.exit.success() {
-        let hint = match (action, &outcome.exit) {
-            (_, Exit::TimedOut(_)) => "a maintainer step hung; on a Wazo host it would block wazo-plugind's root worker forever".to_string(),
-            (Action::Install(_), _) => "postinst runs `wazo/rules install`: make it succeed, and succeed again on upgrades".into(),
-            (Action::Remove(_), _) => "prerm runs `wazo/rules uninstall` and postrm `wazo/rules postrm`: a failure blocks the removal".into(),
-            (Action::Purge(_), _) => "postrm purge runs after remove deleted the rules backup (wazo-plugind only removes)".into(),
-        };
-        return Err(PipelineError::StepFailed {
-            step,
-            command: shown,
-            exit: outcome.exit.clone(),
-            tail: outcome.tail,
-            hint,
-        });
-    }
-    Ok(DpkgRun {
-        outcome,
-        calls,
-        changed,
-        scripts_ran: confined,
-    })
-}
+pub use super::dpkg_run::dpkg;

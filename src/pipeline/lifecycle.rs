@@ -64,6 +64,28 @@ pub struct TestReport {
     pub work_dir: Option<PathBuf>,
 }
 
+/// Why the maintainer steps were skipped.
+pub const NOT_RUN: &str = "no isolation available (no root for the overlay namespace, no usable bubblewrap, no Landlock): the maintainer steps (rules install, uninstall, postrm) were NOT run; install bubblewrap, or pass --unsafe-host to run them on this host";
+
+/// What `--unsafe-host` did.
+pub const UNSAFE_RAN: &str = "--unsafe-host: the maintainer steps ran on this host, unconfined";
+
+/// Refuses to install when a directory of the package is a symlink in the prefix: dpkg would
+/// write through it, out of the prefix.
+fn check_links(prefix: &Path, pkg: &PackageReport) -> Result<(), PipelineError> {
+    super::links::check_prefix(prefix, pkg.files.iter().map(String::as_str)).map_err(
+        |(link, target)| PipelineError::Invalid {
+            step: Step::Installing,
+            message: format!(
+                "{} is a symlink to {}: installing would write through it, out of the prefix",
+                link.display(),
+                target.display()
+            ),
+            hint: "install into a prefix without symlinked directories (a new empty one)".into(),
+        },
+    )
+}
+
 fn is_host_dir(path: &str, mode: u32) -> bool {
     mode & 0o170000 == 0o040000 && Path::new(path).is_dir()
 }
@@ -160,6 +182,7 @@ pub fn install(
 ) -> Result<InstallReport, PipelineError> {
     let prefix = checked_prefix(prefix)?;
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
+    check_links(&prefix, &pkg)?;
     let name = pkg.meta.package_name();
     let action = Action::Install(pkg.deb.clone());
     let run = timed(progress, Step::Installing, |p| {
@@ -242,6 +265,7 @@ pub fn test(
 ) -> Result<TestReport, PipelineError> {
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
     let prefix = work.root.join("prefix");
+    check_links(&prefix, &pkg)?;
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
     let before = install::snapshot(&prefix);
@@ -276,7 +300,11 @@ pub fn test(
         .map(|(k, _)| k.clone())
         .collect();
     if work.isolation == Isolation::Unconfined {
-        warnings.push("no isolation available: maintainer scripts (rules install/uninstall/postrm) were not run".into());
+        warnings.push(if opts.unsafe_host {
+            UNSAFE_RAN.into()
+        } else {
+            NOT_RUN.into()
+        });
     }
     Ok(TestReport {
         package: pkg,

@@ -4,9 +4,15 @@
 //! Library code never prints: progress goes through [`Progress`], results come back as data.
 //! See `docs/pipeline.md` for what is faithful and what differs.
 
+pub mod bwrap;
 pub mod deb;
+pub mod denied;
+mod dpkg_run;
 pub mod install;
+pub mod isolation;
+pub mod landlock_jail;
 pub mod lifecycle;
+pub mod links;
 pub mod metadata;
 pub mod package;
 pub mod run;
@@ -99,6 +105,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Keep the work dir instead of deleting it.
     pub keep_work: bool,
+    /// Run the maintainer steps (rules install, uninstall, postrm) even without isolation, on
+    /// the host itself.
+    pub unsafe_host: bool,
 }
 
 impl Default for Options {
@@ -106,6 +115,7 @@ impl Default for Options {
         Options {
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             keep_work: false,
+            unsafe_host: false,
         }
     }
 }

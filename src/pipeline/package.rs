@@ -208,7 +208,7 @@ fn package_inner(
     progress: &mut dyn Progress,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
-    if pkgdir.exists() {
+    if pkgdir.symlink_metadata().is_ok() {
         return Err(invalid(
             "the plugin has a top-level _pkg; wazo-plugind creates it as ${pkgdir} and fails when it exists".into(),
             "remove or rename _pkg",
@@ -240,7 +240,19 @@ fn stage_and_write(
     let pkgdir = work.pkgdir();
     let plugin_dir = scripts::installed_plugin_dir(meta);
     let target = pkgdir.join(plugin_dir.trim_start_matches('/'));
-    if target.exists() {
+    for rel in [format!("_pkg{plugin_dir}"), "_pkg/DEBIAN".into()] {
+        if let Some((link, to)) = super::links::link_on_path(&work.plugin, Path::new(&rel)) {
+            return Err(invalid(
+                format!(
+                    "`rules package` left a symlink at {} (to {}); staging through it could write outside the work dir",
+                    link.strip_prefix(&work.plugin).unwrap_or(&link).display(),
+                    to.display()
+                ),
+                "create real directories under ${pkgdir}; symlinks are fine for files and leaf directories",
+            ));
+        }
+    }
+    if target.symlink_metadata().is_ok() {
         return Err(invalid(
             format!(
                 "`rules package` created {plugin_dir} in ${{pkgdir}}; wazo-plugind creates it and fails"
@@ -248,7 +260,7 @@ fn stage_and_write(
             "do not copy the plugin itself, wazo-plugind adds wazo/ there",
         ));
     }
-    if pkgdir.join("DEBIAN").exists() {
+    if pkgdir.join("DEBIAN").symlink_metadata().is_ok() {
         return Err(invalid(
             "`rules package` created ${pkgdir}/DEBIAN; wazo-plugind writes it and fails".into(),
             "remove DEBIAN from the package step; the maintainer scripts call rules install/uninstall/postrm",

@@ -20,26 +20,7 @@ use nix::mount::{MsFlags, mount};
 use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{Gid, Uid, chdir, chroot};
 
-/// How a step was confined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isolation {
-    /// Mount namespace with an overlay root (writes outside the allowed dirs land in a layer).
-    OverlayNamespace,
-    /// A plain child process: nothing stops a write outside the work dir.
-    Unconfined,
-}
-
-impl Isolation {
-    /// A short description for reports.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Isolation::OverlayNamespace => "mount namespace with an overlay of / (host unchanged)",
-            Isolation::Unconfined => {
-                "UNCONFINED: no namespace isolation available, the step could write anywhere"
-            }
-        }
-    }
-}
+pub use super::isolation::Isolation;
 
 /// Where the overlay lives and what stays really writable.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use std::process::Command;
 use super::run::{self, Outcome};
 use super::sandbox::{self, Isolation, OverlaySpec};
 use super::{Options, PipelineError, Progress, Step};
+use super::{bwrap, denied, landlock_jail};
 
 /// A work dir we own: `<root>/plugin` is the plugin copy (the extract dir).
 #[derive(Debug)]
@@ -84,7 +85,7 @@ impl Work {
             .map_err(PipelineError::io(step, "creating the work dir"))?
             .keep();
         let plugin = root.join("plugin");
-        let isolation = sandbox::probe(&root);
+        let isolation = super::isolation::probe(&root);
         let work = Work {
             root,
             plugin,
@@ -104,7 +105,7 @@ impl Work {
             .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?
             .keep();
         let plugin = root.join("plugin");
-        let isolation = sandbox::probe(&root);
+        let isolation = super::isolation::probe(&root);
         Ok(Work {
             root,
             plugin,
@@ -142,6 +143,22 @@ impl Work {
 /// Checks that `wazo/rules` can be executed, as the kernel will need.
 pub fn check_rules(plugin: &Path, step: Step) -> Result<PathBuf, PipelineError> {
     let rules = plugin.join("wazo").join("rules");
+    for p in [plugin.join("wazo"), rules.clone()] {
+        if p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            && super::links::points_outside(&p, plugin)
+        {
+            return Err(PipelineError::Invalid {
+                step,
+                message: format!(
+                    "{} is a symlink pointing outside the plugin ({}); refusing to run it",
+                    p.strip_prefix(plugin).unwrap_or(&p).display(),
+                    std::fs::read_link(&p).unwrap_or_default().display()
+                ),
+                hint: "keep wazo/ and wazo/rules inside the plugin folder".into(),
+            });
+        }
+    }
     let invalid = |message: String, hint: &str| PipelineError::Invalid {
         step,
         message,
@@ -197,6 +214,20 @@ pub fn escaped_writes(upper: &Path) -> Vec<String> {
     out
 }
 
+fn outside_hint(action: &str) -> &'static str {
+    if action == "package" {
+        "write only under ${pkgdir}, e.g. mkdir -p ${pkgdir}/etc/foo; files are installed by the package"
+    } else {
+        "build only inside the plugin folder"
+    }
+}
+
+/// True for the mechanisms that refuse writes (rather than redirect them): the denied paths are
+/// read from the step's output.
+pub fn work_confined_by_denial(isolation: Isolation) -> bool {
+    matches!(isolation, Isolation::Bubblewrap | Isolation::Landlock)
+}
+
 /// Runs `wazo/rules <action>` in the plugin copy, confined, with its output and timeout.
 /// The caller reports the step's start and end.
 pub fn run_rules(
@@ -229,17 +260,50 @@ pub fn run_rules(
     }
     let cwd = work.plugin.clone();
     let spec = (work.isolation == Isolation::OverlayNamespace).then(|| work.overlay(None, &cwd));
-    if let Some(spec) = &spec {
-        sandbox::confine(&mut cmd, spec)
-            .map_err(PipelineError::io(step, "setting up the sandbox"))?;
+    let setup = PipelineError::io(step, "setting up the sandbox");
+    match work.isolation {
+        Isolation::OverlayNamespace => {
+            if let Some(spec) = &spec {
+                sandbox::confine(&mut cmd, spec).map_err(setup)?;
+            }
+        }
+        Isolation::Bubblewrap => {
+            cmd = bwrap::wrap(&cmd, &bwrap::build_args(&work.root, &cwd)).map_err(setup)?;
+        }
+        Isolation::Landlock => {
+            let tmp = work.root.join("tmp");
+            std::fs::create_dir_all(&tmp).map_err(PipelineError::io(step, "creating tmp"))?;
+            cmd.env("TMPDIR", &tmp).current_dir(&cwd);
+            landlock_jail::confine(&mut cmd, std::slice::from_ref(&work.root)).map_err(setup)?;
+        }
+        Isolation::Unconfined => {}
     }
-    let outcome = run::run(&mut cmd, opts.timeout, &mut |l| progress.output(l));
+    let allowed = [work.root.clone()];
+    let mut denied = Vec::new();
+    let outcome = run::run(&mut cmd, opts.timeout, &mut |l| {
+        progress.output(l);
+        if work_confined_by_denial(work.isolation) {
+            denied::scan(l, &allowed, &mut denied);
+        }
+    });
     let command = format!(
         "{}wazo/rules {action}",
         if fakeroot.is_some() { "fakeroot " } else { "" }
     );
     match outcome {
         Err(e) => Err(PipelineError::Io { step, context: format!("starting `{command}`"), source: e }),
+        Ok(out) if !out.exit.success() && !denied.is_empty() => Err(PipelineError::StepFailed {
+            step,
+            hint: format!(
+                "{} denied writes outside the work dir (the host was not changed): {}; {}",
+                work.isolation.key(),
+                denied.join(", "),
+                outside_hint(action)
+            ),
+            command,
+            exit: out.exit,
+            tail: out.tail,
+        }),
         Ok(out) if !out.exit.success() => Err(PipelineError::StepFailed {
             step,
             command,
@@ -252,20 +316,21 @@ pub fn run_rules(
         }),
         Ok(out) => {
             let escaped = spec.as_ref().map(|s| escaped_writes(&s.upper)).unwrap_or_default();
-            if escaped.is_empty() {
+            if escaped.is_empty() && denied.is_empty() {
                 Ok(out)
             } else {
+                let what = if escaped.is_empty() {
+                    format!("tried to write outside the work dir, denied by {}", work.isolation.key())
+                } else {
+                    "wrote outside the work dir".to_string()
+                };
                 Err(PipelineError::Invalid {
                     step,
                     message: format!(
-                        "`{command}` wrote outside the work dir (the host was not changed): {}",
-                        escaped.join(", ")
+                        "`{command}` {what} (the host was not changed): {}",
+                        if escaped.is_empty() { &denied } else { &escaped }.join(", ")
                     ),
-                    hint: if action == "package" {
-                        "write only under ${pkgdir}, e.g. mkdir -p ${pkgdir}/etc/foo; files are installed by the package".into()
-                    } else {
-                        "build only inside the plugin folder".into()
-                    },
+                    hint: outside_hint(action).into(),
                 })
             }
         }

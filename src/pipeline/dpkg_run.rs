@@ -1,0 +1,271 @@
+//! Running dpkg on the prefix, in the way the isolation allows.
+//!
+//! - overlay namespace or bubblewrap: the prefix stands in for `/`; dpkg runs with its default
+//!   paths and the maintainer scripts find the rules where wazo-plugind's scripts expect them.
+//! - Landlock, or no isolation with `--unsafe-host`: `dpkg --root=PREFIX
+//!   --force-script-chrootless`; after unpacking, the package's maintainer scripts are made to
+//!   call `$DPKG_ROOT/usr/lib/wazo-plugind/...` (dpkg sets `DPKG_ROOT` to the prefix), then
+//!   `--configure` runs them. Under Landlock every write outside the prefix and the work dir is
+//!   denied (a rules script writing `/etc/...` fails, naming the path).
+//! - no isolation: dpkg only unpacks and removes; the maintainer scripts are deleted before
+//!   they could run on the host.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::install::{Action, DpkgRun, diff, installed_list, prepare_prefix, snapshot};
+use super::run::{self, Exit, Outcome};
+use super::sandbox::{self, Isolation};
+use super::stage::Work;
+use super::stubs::Stubs;
+use super::{Options, PipelineError, Progress, Step, bwrap, denied, landlock_jail};
+
+const SCRIPTS: [&str; 3] = ["postinst", "prerm", "postrm"];
+
+fn info(prefix: &Path, package: &str, script: &str) -> PathBuf {
+    prefix.join(format!("var/lib/dpkg/info/{package}.{script}"))
+}
+
+/// Makes the installed maintainer scripts of `package` find the rules under `$DPKG_ROOT`.
+fn rebase_scripts(prefix: &Path, package: &str) -> std::io::Result<()> {
+    for s in SCRIPTS {
+        let path = info(prefix, package, s);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let text = text
+            .replace("\nRULEFILE=/", "\nRULEFILE=\"$DPKG_ROOT\"/")
+            .replace("\nBACKUP=/", "\nBACKUP=\"$DPKG_ROOT\"/");
+        std::fs::write(&path, text)?;
+    }
+    Ok(())
+}
+
+fn drop_scripts(prefix: &Path, package: &str) {
+    for s in SCRIPTS {
+        let _ = std::fs::remove_file(info(prefix, package, s));
+    }
+}
+
+struct Runner<'a> {
+    dpkg: PathBuf,
+    work: &'a mut Work,
+    prefix: &'a Path,
+    stubs: &'a Stubs,
+    opts: &'a Options,
+    rooted: bool,
+    denied: Vec<String>,
+}
+
+impl Runner<'_> {
+    /// One dpkg invocation with `args`, confined as the isolation allows.
+    fn run(
+        &mut self,
+        args: &[&std::ffi::OsStr],
+        step: Step,
+        progress: &mut dyn Progress,
+    ) -> Result<Outcome, PipelineError> {
+        let io = |c: &str| PipelineError::io(step, c.to_string());
+        let mut cmd = Command::new(&self.dpkg);
+        cmd.env("PATH", self.stubs.path_env())
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .arg("--force-depends");
+        if self.rooted {
+            cmd.arg("--log=/var/log/dpkg.log");
+        } else {
+            cmd.arg(format!("--root={}", self.prefix.display()))
+                .arg("--force-script-chrootless")
+                .arg("--force-not-root")
+                .arg(format!(
+                    "--log={}",
+                    self.prefix.join("var/log/dpkg.log").display()
+                ));
+        }
+        cmd.args(args);
+        let mut allowed = vec![self.work.root.clone()];
+        let mut layout = None;
+        match self.work.isolation {
+            Isolation::OverlayNamespace => {
+                let spec = self.work.overlay(Some(self.prefix), Path::new("/"));
+                sandbox::confine(&mut cmd, &spec).map_err(io("setting up the sandbox"))?;
+            }
+            Isolation::Bubblewrap => {
+                let opaque = [PathBuf::from("/var/lib/dpkg")];
+                let l = bwrap::install_layout(self.prefix, &self.work.root, &opaque)
+                    .map_err(io("setting up bubblewrap"))?;
+                cmd = bwrap::wrap(&cmd, &l.args).map_err(io("setting up bubblewrap"))?;
+                layout = Some(l);
+            }
+            Isolation::Landlock => {
+                allowed.push(self.prefix.to_path_buf());
+                let tmp = self.work.root.join("tmp");
+                std::fs::create_dir_all(&tmp).map_err(io("creating tmp"))?;
+                cmd.env("TMPDIR", &tmp).current_dir("/");
+                landlock_jail::confine(&mut cmd, &allowed).map_err(io("setting up Landlock"))?;
+            }
+            Isolation::Unconfined => {}
+        }
+        let scan = super::stage::work_confined_by_denial(self.work.isolation);
+        let found = &mut self.denied;
+        let outcome = run::run(&mut cmd, self.opts.timeout, &mut |l| {
+            progress.output(l);
+            if scan {
+                denied::scan(l, &allowed, found);
+            }
+        });
+        if let Some(l) = layout {
+            bwrap::cleanup(&l.mountpoints);
+        }
+        outcome.map_err(io("starting dpkg"))
+    }
+}
+
+fn hint(action: &Action, exit: &Exit, denied: &[String], isolation: Isolation) -> String {
+    let base = match (action, exit) {
+        (_, Exit::TimedOut(_)) => "a maintainer step hung; on a Wazo host it would block wazo-plugind's root worker forever".to_string(),
+        (Action::Install(_), _) => "postinst runs `wazo/rules install`: make it succeed, and succeed again on upgrades".into(),
+        (Action::Remove(_), _) => "prerm runs `wazo/rules uninstall` and postrm `wazo/rules postrm`: a failure blocks the removal".into(),
+        (Action::Purge(_), _) => "postrm purge runs after remove deleted the rules backup (wazo-plugind only removes)".into(),
+    };
+    if denied.is_empty() {
+        return base;
+    }
+    let why = match isolation {
+        Isolation::Landlock => {
+            "Landlock denied writes outside the prefix (it cannot make the prefix stand in for /; run as root or install bubblewrap to test rules that write to /etc)"
+        }
+        _ => {
+            "bubblewrap denied writes to the host's own files and directories (only directories the prefix also has are writable)"
+        }
+    };
+    format!("{why}: {}; {base}", denied.join(", "))
+}
+
+/// Runs dpkg on the prefix for `action`, confined as the isolation allows, with stubs first on
+/// `PATH`. `package` names the package so its own files are left out of `changed`.
+pub fn dpkg(
+    work: &mut Work,
+    prefix: &Path,
+    step: Step,
+    action: &Action,
+    package: &str,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<DpkgRun, PipelineError> {
+    let dpkg = which::which("dpkg").map_err(|_| PipelineError::Invalid {
+        step,
+        message: "dpkg is not installed: install and uninstall need it".into(),
+        hint: "run on Debian or Ubuntu, or use `package` only".into(),
+    })?;
+    let io = |c: &str| PipelineError::io(step, c.to_string());
+    let isolation = work.isolation;
+    prepare_prefix(prefix, isolation).map_err(io("preparing the prefix"))?;
+    let stubs = Stubs::create(&work.root.join("stubs")).map_err(io("writing the stubs"))?;
+    let before = snapshot(prefix);
+    let own_before = installed_list(prefix, package);
+    let rooted = isolation.prefix_is_root();
+    let scripts = isolation != Isolation::Unconfined || opts.unsafe_host;
+    let placed = if rooted {
+        let which = if isolation == Isolation::Bubblewrap {
+            super::stubs::ABSOLUTE_BWRAP
+        } else {
+            super::stubs::ABSOLUTE
+        };
+        stubs
+            .place_absolute(prefix, which)
+            .map_err(io("writing the stubs"))?
+    } else {
+        Vec::new()
+    };
+    if !scripts {
+        drop_scripts(prefix, package);
+    }
+    if isolation == Isolation::Bubblewrap && matches!(action, Action::Install(_)) {
+        bwrap::seed_dirs(prefix, &work.pkgdir()).map_err(io("preparing the prefix"))?;
+    }
+    let mut runner = Runner {
+        dpkg,
+        work,
+        prefix,
+        stubs: &stubs,
+        opts,
+        rooted,
+        denied: Vec::new(),
+    };
+    let (shown, result) = match action {
+        Action::Install(deb) => {
+            let inside = runner.work.root.join("debs");
+            std::fs::create_dir_all(&inside).map_err(io("copying the .deb"))?;
+            let name = deb
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("plugin.deb"));
+            let copy = inside.join(&name);
+            if deb != &copy {
+                std::fs::copy(deb, &copy).map_err(io("copying the .deb"))?;
+            }
+            if rooted {
+                let r = runner.run(&["--install".as_ref(), copy.as_os_str()], step, progress);
+                (format!("dpkg -i {}", name.display()), r)
+            } else {
+                let r = runner.run(&["--unpack".as_ref(), copy.as_os_str()], step, progress);
+                let unpacked = r.as_ref().is_ok_and(|o| o.exit.success());
+                if !scripts || !unpacked {
+                    drop_scripts(prefix, package);
+                    (format!("dpkg --unpack {}", name.display()), r)
+                } else {
+                    rebase_scripts(prefix, package)
+                        .map_err(io("adapting the maintainer scripts"))?;
+                    let r = runner.run(&["--configure".as_ref(), package.as_ref()], step, progress);
+                    (format!("dpkg --configure {package}"), r)
+                }
+            }
+        }
+        Action::Remove(p) => (
+            format!("dpkg -r {p}"),
+            runner.run(&["--remove".as_ref(), p.as_ref()], step, progress),
+        ),
+        Action::Purge(p) => (
+            format!("dpkg -P {p}"),
+            runner.run(&["--purge".as_ref(), p.as_ref()], step, progress),
+        ),
+    };
+    let denied = std::mem::take(&mut runner.denied);
+    Stubs::remove_absolute(&placed);
+    let outcome = result?;
+    let calls = stubs.calls().map_err(io("reading the stub log"))?;
+    let after = snapshot(prefix);
+    let mut own = installed_list(prefix, package);
+    own.extend(own_before);
+    let changed = diff(&before, &after)
+        .into_iter()
+        .filter(|p| !own.iter().any(|o| o == p.trim_end_matches(" (deleted)")))
+        .collect();
+    if !outcome.exit.success() {
+        return Err(PipelineError::StepFailed {
+            step,
+            command: shown,
+            hint: hint(action, &outcome.exit, &denied, isolation),
+            exit: outcome.exit,
+            tail: outcome.tail,
+        });
+    }
+    if !denied.is_empty() {
+        return Err(PipelineError::Invalid {
+            step,
+            message: format!(
+                "`{shown}`: a maintainer script tried to write outside the prefix, denied by {} (the host was not changed): {}",
+                isolation.key(),
+                denied.join(", ")
+            ),
+            hint: hint(action, &outcome.exit, &denied, isolation),
+        });
+    }
+    Ok(DpkgRun {
+        outcome,
+        calls,
+        changed,
+        scripts_ran: scripts,
+        denied,
+    })
+}
