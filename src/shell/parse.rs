@@ -162,17 +162,28 @@ fn token_message(token: &str) -> String {
 
 /// A cheap upper estimate of the nesting depth; returns the byte offset where it exceeds
 /// [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and comments;
-/// a `)` or `}` only closes its own kind, so `case` patterns do not lower the count.
+/// a `)` or `}` only closes its own kind, so `case` patterns do not lower the count. A run of
+/// `!` words counts as nesting too: brush-parser recurses on each `!` of a `[[ ]]` test.
 fn too_deep(text: &str) -> Option<usize> {
     let mut stack: Vec<u8> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut word_start = true;
     let mut in_double = false;
+    let mut bangs = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         let at_word_start = word_start && !in_double;
         word_start = b.is_ascii_whitespace() || b";&|()`".contains(&b);
+        if !in_double && !b.is_ascii_whitespace() {
+            let lone_bang = b == b'!'
+                && at_word_start
+                && bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace());
+            bangs = if lone_bang { bangs + 1 } else { 0 };
+            if bangs > MAX_NESTING {
+                return Some(i);
+            }
+        }
         if in_double && !matches!(b, b'"' | b'\\' | b'$' | b')' | b'}') {
             i += 1;
             continue;

@@ -143,6 +143,10 @@ pub fn run(exe: &Path, files: &[(PathBuf, ShellDialect)]) -> Result<Vec<Finding>
         let size = paths.len().div_ceil(parts);
         groups.extend(paths.chunks(size).map(|c| (dialect, c.to_vec())));
     }
+    if let [(dialect, paths)] = groups.as_slice() {
+        // One process: no thread to start.
+        return run_group(exe, *dialect, paths);
+    }
     let results: Vec<Result<Vec<Finding>, ShellcheckError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = groups
             .iter()

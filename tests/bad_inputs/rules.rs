@@ -54,6 +54,11 @@ pub const CASES: &[Case] = &[
     rules!("Latin-1 script without install", b"#!/bin/sh\n# caf\xe9\ncase \"$1\" in\n  build|package|uninstall|postrm) echo \"\xe9t\xe9\" ;;\n  *) exit 1 ;;\nesac\n", "WP301"),
     rules!("an ELF binary", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0\x01\0\0\0\xff\xfe", "WP307"),
     Case {
+        name: "half a million ! in a test",
+        build: bang_run,
+        code: "WP300",
+    },
+    Case {
         name: "huge single line",
         build: huge_line,
         code: "WP301",
@@ -64,6 +69,13 @@ pub const CASES: &[Case] = &[
         code: "WP301",
     },
 ];
+
+/// Half a million `!` in a `[[ ]]` test: overflowed the parser thread's 256 MiB stack (exit 134)
+/// before the nesting guard counted them.
+fn bang_run(dir: &Path) -> PathBuf {
+    let text = format!("#!/bin/bash\n[[ {}b ]]\n", "! ".repeat(500_000));
+    with_rules(dir, text.as_bytes())
+}
 
 /// 300 nested subshells: past the parser's nesting guard.
 fn nested(dir: &Path) -> PathBuf {
