@@ -116,8 +116,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, Li
     Ok(report)
 }
 
-/// Lints plugins already read, running shellcheck (`exe`) once over all their rules scripts,
-/// then applying suppression comments.
+/// Lints plugins already read, running shellcheck (`exe`) over all their rules scripts while
+/// the checks run, then applying suppression comments.
 pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path>) -> Report {
     // shellcheck runs (as its own process) while our checks run.
     let scripts = shellcheck::scripts(plugins);

@@ -15,6 +15,10 @@ pub(crate) const MAX_SCRIPT_BYTES: usize = 1 << 20;
 /// Deeper nesting than this (brackets, `$(`, compound commands) is refused before parsing:
 /// brush-parser recurses on nesting.
 pub(crate) const MAX_NESTING: usize = 200;
+/// Bare `(` nested deeper than this are refused too: where they stay open, brush-parser's
+/// backtracking (a subshell, or bash's `((` arithmetic?) doubles its time with each one; 30
+/// took 23 s. Real scripts nest a few.
+pub(crate) const MAX_SUBSHELL_NESTING: usize = 16;
 /// Stack of the parser thread; enough for [`MAX_NESTING`] levels with a wide margin.
 const PARSER_STACK_BYTES: usize = 256 << 20;
 const PARSER_THREAD: &str = "wazo-plugin-shell-parser";
@@ -163,7 +167,8 @@ fn token_message(token: &str) -> String {
 /// A cheap upper estimate of the nesting depth; returns the byte offset where it exceeds
 /// [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and comments;
 /// a `)` or `}` only closes its own kind, so `case` patterns do not lower the count. A run of
-/// `!` words counts as nesting too: brush-parser recurses on each `!` of a `[[ ]]` test.
+/// `!` words counts as nesting too: brush-parser recurses on each `!` of a `[[ ]]` test. Bare
+/// `(` have a lower limit of their own, [`MAX_SUBSHELL_NESTING`].
 fn too_deep(text: &str) -> Option<usize> {
     let mut stack: Vec<u8> = Vec::new();
     let bytes = text.as_bytes();
@@ -171,6 +176,7 @@ fn too_deep(text: &str) -> Option<usize> {
     let mut word_start = true;
     let mut in_double = false;
     let mut bangs = 0usize;
+    let mut subshells = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         let at_word_start = word_start && !in_double;
@@ -208,12 +214,28 @@ fn too_deep(text: &str) -> Option<usize> {
                     i += 1;
                 }
             }
+            // A bare `(` (a subshell, or bash's `((`) is kept apart from `$(`: see
+            // MAX_SUBSHELL_NESTING.
+            b'(' if i == 0 || bytes[i - 1] != b'$' => {
+                stack.push(b'P');
+                subshells += 1;
+                if subshells > MAX_SUBSHELL_NESTING {
+                    return Some(i);
+                }
+            }
             b'(' | b'{' => stack.push(b),
-            b')' | b'}' => {
-                let open = if b == b')' { b'(' } else { b'{' };
-                if stack.last() == Some(&open) {
+            b')' => match stack.last() {
+                Some(b'P') => {
+                    stack.pop();
+                    subshells -= 1;
+                }
+                Some(b'(') => {
                     stack.pop();
                 }
+                _ => {}
+            },
+            b'}' if stack.last() == Some(&b'{') => {
+                stack.pop();
             }
             c if at_word_start && c.is_ascii_lowercase() => {
                 let len = bytes[i..]

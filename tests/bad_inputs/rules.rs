@@ -7,6 +7,11 @@ use crate::{Case, rules, with_rules};
 pub const CASES: &[Case] = &[
     rules!("case without esac", b"#!/bin/sh\ncase \"$1\" in\n  build) ;;\n", "WP300"),
     rules!("unterminated double quote", b"#!/bin/sh\necho \"hello\ncase \"$1\" in *) exit 1;; esac\n", "WP300"),
+    rules!(
+        "thirty unclosed subshells (took 23 s)",
+        b"#!/bin/bash\n((((((((((((((((((((((((((((((x\n",
+        "WP300"
+    ),
     rules!("if without fi", b"#!/bin/sh\nif true; then\n  echo x\n", "WP300"),
     rules!("stray done", b"#!/bin/sh\ndone\n", "WP300"),
     Case {
