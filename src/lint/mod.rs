@@ -116,11 +116,23 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, Li
     Ok(report)
 }
 
-/// Lints plugins already read, running shellcheck (`exe`) once over all their rules scripts,
-/// then applying suppression comments.
+/// Lints plugins already read, running shellcheck (`exe`) over all their rules scripts while
+/// the checks run, then applying suppression comments.
 pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path>) -> Report {
-    let mut reports = lint_each(plugins, options);
-    shellcheck::check(plugins, &mut reports, &options.shellcheck, exe);
+    // shellcheck runs (as its own process) while our checks run.
+    let scripts = shellcheck::scripts(plugins);
+    let (mut reports, answer) = match exe {
+        Some(_) => std::thread::scope(|scope| {
+            let pending = scope.spawn(|| shellcheck::run(&scripts, exe));
+            let reports = lint_each(plugins, options);
+            let answer = pending
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (reports, answer)
+        }),
+        None => (lint_each(plugins, options), None),
+    };
+    shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
     for report in &mut reports {
         suppress::apply(report);
         sort(&mut report.diagnostics);

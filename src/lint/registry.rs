@@ -118,6 +118,7 @@ pub static RULES: &[Rule] = &[
         &l::manifest_executable::CHECK,
         Layout(l::manifest_executable::run),
     ),
+    rule(&l::symlink_outside::CHECK, Layout(l::symlink_outside::run)),
     rule(&r::rules_syntax::CHECK, Emitted),
     rule(&r::command_missing::CHECK, Rules(r::command_missing::run)),
     rule(&r::postrm_ignored::CHECK, Rules(r::postrm_ignored::run)),

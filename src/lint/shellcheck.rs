@@ -69,25 +69,63 @@ fn provided_by_plugind(code: u32, message: &str) -> bool {
     code == 2154 && message.starts_with("pkgdir ")
 }
 
-/// Runs shellcheck once over the rules scripts of all `plugins` and adds its findings to the
-/// matching `reports` (same order).
-pub fn check(plugins: &[Plugin], reports: &mut [PluginReport], mode: &Mode, exe: Option<&Path>) {
-    let mut files = Vec::new();
-    let mut owner: HashMap<PathBuf, usize> = HashMap::new();
+/// The rules scripts of a lint run that shellcheck reads, and the plugin each belongs to.
+#[derive(Debug, Default)]
+pub struct Scripts {
+    files: Vec<(PathBuf, ShellDialect)>,
+    owner: HashMap<PathBuf, usize>,
+}
+
+/// What shellcheck answered: `None` when it was not run (no executable, or no script).
+pub type Answer = Option<Result<Vec<shellcheck::Finding>, shellcheck::ShellcheckError>>;
+
+/// The shell rules scripts of `plugins` (those on disk).
+pub fn scripts(plugins: &[Plugin]) -> Scripts {
+    let mut out = Scripts::default();
     for (i, plugin) in plugins.iter().enumerate() {
         let (Some(root), FileState::Loaded(source)) = (&plugin.root, &plugin.rules) else {
             continue;
         };
         if let Some(d) = dialect(&source.text) {
             let path = root.join(RULES);
-            owner.insert(path.clone(), i);
-            files.push((path, d));
+            out.owner.insert(path.clone(), i);
+            out.files.push((path, d));
         }
     }
-    let Some(&first) = files.first().and_then(|(p, _)| owner.get(p)) else {
+    out
+}
+
+/// Runs shellcheck (`exe`) once over the scripts. Independent of the other checks, so that
+/// [`crate::lint::lint_plugins`] runs it while they run.
+pub fn run(scripts: &Scripts, exe: Option<&Path>) -> Answer {
+    match exe {
+        Some(exe) if !scripts.files.is_empty() => Some(shellcheck::run(exe, &scripts.files)),
+        _ => None,
+    }
+}
+
+/// Runs shellcheck once over the rules scripts of all `plugins` and adds its findings to the
+/// matching `reports` (same order).
+pub fn check(plugins: &[Plugin], reports: &mut [PluginReport], mode: &Mode, exe: Option<&Path>) {
+    let scripts = scripts(plugins);
+    let answer = run(&scripts, exe);
+    apply(plugins, reports, mode, &scripts, answer);
+}
+
+/// Adds shellcheck's answer to the `reports` of `plugins` (same order): its findings, or a note
+/// that it is missing or failed.
+pub fn apply(
+    plugins: &[Plugin],
+    reports: &mut [PluginReport],
+    mode: &Mode,
+    scripts: &Scripts,
+    answer: Answer,
+) {
+    let owner = &scripts.owner;
+    let Some(&first) = scripts.files.first().and_then(|(p, _)| owner.get(p)) else {
         return;
     };
-    let Some(exe) = exe else {
+    let Some(answer) = answer else {
         if *mode == Mode::Auto {
             reports[first].diagnostics.push(
                 Diagnostic::new(
@@ -102,7 +140,7 @@ pub fn check(plugins: &[Plugin], reports: &mut [PluginReport], mode: &Mode, exe:
         }
         return;
     };
-    let findings = match shellcheck::run(exe, &files) {
+    let findings = match answer {
         Ok(f) => f,
         Err(e) => {
             reports[first].diagnostics.push(

@@ -84,9 +84,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
     Ok(out)
 }
 
-/// Whether `dir` holds a `wazo/` folder.
+/// Whether `dir` holds a `wazo/` folder, or a symbolic link named `wazo` (linted, so that a
+/// link out of the plugin is reported rather than the plugin passed over).
 fn is_plugin_root(dir: &Path) -> bool {
-    std::fs::symlink_metadata(dir.join("wazo")).is_ok_and(|m| m.is_dir())
+    std::fs::symlink_metadata(dir.join("wazo")).is_ok_and(|m| m.is_dir() || m.is_symlink())
 }
 
 fn target(root: PathBuf) -> Target {

@@ -59,6 +59,8 @@ pub struct Plugin {
     /// when the plugin is in a git work tree (filled by [`crate::plugin::git`]).
     pub rules_git_mode: Option<u32>,
     pub manifest_git_mode: Option<u32>,
+    /// Symbolic links in the folder that point outside it (see [`crate::plugin::links`]).
+    pub outside_links: Vec<crate::plugin::links::OutsideLink>,
 }
 
 impl Plugin {
@@ -78,6 +80,7 @@ impl Plugin {
             manifest_mode,
             rules_git_mode: None,
             manifest_git_mode: None,
+            outside_links: crate::plugin::links::outside_links(root),
         }
     }
 
@@ -98,6 +101,7 @@ impl Plugin {
             manifest_mode: None,
             rules_git_mode: None,
             manifest_git_mode: None,
+            outside_links: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod discover;
 pub mod fields;
 pub mod git;
+pub mod links;
 pub mod load;
 pub mod names;
 pub mod yaml;

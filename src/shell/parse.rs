@@ -15,6 +15,10 @@ pub(crate) const MAX_SCRIPT_BYTES: usize = 1 << 20;
 /// Deeper nesting than this (brackets, `$(`, compound commands) is refused before parsing:
 /// brush-parser recurses on nesting.
 pub(crate) const MAX_NESTING: usize = 200;
+/// Bare `(` nested deeper than this are refused too: where they stay open, brush-parser's
+/// backtracking (a subshell, or bash's `((` arithmetic?) doubles its time with each one; 30
+/// took 23 s. Real scripts nest a few.
+pub(crate) const MAX_SUBSHELL_NESTING: usize = 16;
 /// Stack of the parser thread; enough for [`MAX_NESTING`] levels with a wide margin.
 const PARSER_STACK_BYTES: usize = 256 << 20;
 /// Scripts nesting at most this deep (nearly all rules scripts nest 2 or 3 levels) are parsed
@@ -182,6 +186,8 @@ fn token_message(token: &str) -> String {
 /// A cheap upper estimate of the nesting depth: `Ok(deepest)`, or `Err(offset)` where it
 /// exceeds [`MAX_NESTING`]. Counts brackets and compound-command keywords outside quotes and
 /// comments; a `)` or `}` only closes its own kind, so `case` patterns do not lower the count.
+/// A run of `!` words counts as nesting too: brush-parser recurses on each `!` of a `[[ ]]`
+/// test. Bare `(` have a lower limit of their own, [`MAX_SUBSHELL_NESTING`].
 fn nesting(text: &str) -> Result<usize, usize> {
     let mut deepest = 0;
     let mut stack: Vec<u8> = Vec::new();
@@ -189,10 +195,21 @@ fn nesting(text: &str) -> Result<usize, usize> {
     let mut i = 0;
     let mut word_start = true;
     let mut in_double = false;
+    let mut bangs = 0usize;
+    let mut subshells = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         let at_word_start = word_start && !in_double;
         word_start = b.is_ascii_whitespace() || b";&|()`".contains(&b);
+        if !in_double && !b.is_ascii_whitespace() {
+            let lone_bang = b == b'!'
+                && at_word_start
+                && bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace());
+            bangs = if lone_bang { bangs + 1 } else { 0 };
+            if bangs > MAX_NESTING {
+                return Err(i);
+            }
+        }
         if in_double && !matches!(b, b'"' | b'\\' | b'$' | b')' | b'}') {
             i += 1;
             continue;
@@ -217,12 +234,28 @@ fn nesting(text: &str) -> Result<usize, usize> {
                     i += 1;
                 }
             }
+            // A bare `(` (a subshell, or bash's `((`) is kept apart from `$(`: see
+            // MAX_SUBSHELL_NESTING.
+            b'(' if i == 0 || bytes[i - 1] != b'$' => {
+                stack.push(b'P');
+                subshells += 1;
+                if subshells > MAX_SUBSHELL_NESTING {
+                    return Err(i);
+                }
+            }
             b'(' | b'{' => stack.push(b),
-            b')' | b'}' => {
-                let open = if b == b')' { b'(' } else { b'{' };
-                if stack.last() == Some(&open) {
+            b')' => match stack.last() {
+                Some(b'P') => {
+                    stack.pop();
+                    subshells -= 1;
+                }
+                Some(b'(') => {
                     stack.pop();
                 }
+                _ => {}
+            },
+            b'}' if stack.last() == Some(&b'{') => {
+                stack.pop();
             }
             c if at_word_start && c.is_ascii_lowercase() => {
                 let len = bytes[i..]
@@ -241,7 +274,7 @@ fn nesting(text: &str) -> Result<usize, usize> {
             }
             _ => {}
         }
-        deepest = deepest.max(stack.len());
+        deepest = deepest.max(stack.len() + bangs);
         if stack.len() > MAX_NESTING {
             return Err(i);
         }

@@ -118,24 +118,35 @@ pub fn find(explicit: Option<&Path>) -> Result<Option<PathBuf>, ShellcheckError>
     }
 }
 
+/// Scripts per shellcheck process at least, before the work is split over more processes.
+const MIN_FILES_PER_PROCESS: usize = 16;
+
 /// Runs shellcheck on the files: one process per dialect (all sh files together, all bash files
-/// together), the processes in parallel, with `-f json1 -s <dialect>`. Findings come back in
-/// order of dialect, then as shellcheck lists them.
+/// together), each split in up to one process per core when there are many files (shellcheck
+/// uses one core), the processes in parallel, with `-f json1 -s <dialect>`. Findings come back
+/// in order of dialect, then of the files given, then as shellcheck lists them.
 pub fn run(exe: &Path, files: &[(PathBuf, ShellDialect)]) -> Result<Vec<Finding>, ShellcheckError> {
-    let groups: Vec<(ShellDialect, Vec<&PathBuf>)> = [ShellDialect::Sh, ShellDialect::Bash]
-        .into_iter()
-        .map(|d| {
-            (
-                d,
-                files
-                    .iter()
-                    .filter(|(_, fd)| *fd == d)
-                    .map(|(p, _)| p)
-                    .collect(),
-            )
-        })
-        .filter(|(_, paths): &(_, Vec<_>)| !paths.is_empty())
-        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut groups: Vec<(ShellDialect, Vec<&PathBuf>)> = Vec::new();
+    for dialect in [ShellDialect::Sh, ShellDialect::Bash] {
+        let paths: Vec<&PathBuf> = files
+            .iter()
+            .filter(|(_, fd)| *fd == dialect)
+            .map(|(p, _)| p)
+            .collect();
+        if paths.is_empty() {
+            continue;
+        }
+        let parts = cores
+            .min(paths.len().div_ceil(MIN_FILES_PER_PROCESS))
+            .max(1);
+        let size = paths.len().div_ceil(parts);
+        groups.extend(paths.chunks(size).map(|c| (dialect, c.to_vec())));
+    }
+    if let [(dialect, paths)] = groups.as_slice() {
+        // One process: no thread to start.
+        return run_group(exe, *dialect, paths);
+    }
     let results: Vec<Result<Vec<Finding>, ShellcheckError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = groups
             .iter()

@@ -7,6 +7,7 @@ pub mod manifest_executable;
 pub mod manifest_missing;
 pub mod pkg_dir_present;
 pub mod rules_missing;
+pub mod symlink_outside;
 pub mod wazo_dir_missing;
 
 use crate::diagnostic::Diagnostic;

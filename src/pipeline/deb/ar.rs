@@ -3,13 +3,23 @@
 
 use std::io::{self, Write};
 
-/// Writes the `.deb` container around the two tarballs.
+/// The largest mtime an ar header holds: 12 decimal digits (the year 33658).
+pub const MAX_MTIME: u64 = 999_999_999_999;
+
+/// Writes the `.deb` container around the two tarballs. An mtime past [`MAX_MTIME`] is an
+/// error (it would overflow its header field and corrupt the archive).
 pub fn write_deb<W: Write>(
     out: W,
     control_tar_gz: &[u8],
     data_tar_gz: &[u8],
     mtime: u64,
 ) -> io::Result<W> {
+    if mtime > MAX_MTIME {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("SOURCE_DATE_EPOCH {mtime} is too large for a .deb (at most {MAX_MTIME})"),
+        ));
+    }
     let mut ar = ar::Builder::new(out);
     let members: [(&str, &[u8]); 3] = [
         ("debian-binary", b"2.0\n"),

@@ -23,32 +23,54 @@ fn append<W: Write>(
 ) -> io::Result<()> {
     let bytes = name.as_bytes();
     if bytes.len() > NAME_LEN {
-        let mut long = Header::new_gnu();
-        set_name(&mut long, b"././@LongLink");
-        long.set_entry_type(EntryType::GNULongName);
-        long.set_size(bytes.len() as u64 + 1);
-        fill_common(&mut long, 0o644, mtime);
-        long.set_cksum();
-        let mut payload = bytes.to_vec();
-        payload.push(0);
-        out.append(&long, payload.as_slice())?;
+        long_record(out, EntryType::GNULongName, bytes, mtime)?;
+    }
+    let target = link.map(|t| t.as_os_str().as_encoded_bytes());
+    if let Some(target) = target.filter(|t| t.len() > NAME_LEN) {
+        // A link target longer than the header's field: a GNU long-link record first, as for
+        // long names (`set_link_name` refuses it).
+        long_record(out, EntryType::GNULongLink, target, mtime)?;
     }
     let mut header = Header::new_gnu();
     set_name(&mut header, &bytes[..bytes.len().min(NAME_LEN)]);
     header.set_entry_type(kind);
     header.set_size(data.len() as u64);
     fill_common(&mut header, mode, mtime);
-    if let Some(target) = link {
-        header.set_link_name(target)?;
+    if let Some(target) = target {
+        set_field(
+            &mut header.as_old_mut().linkname,
+            &target[..target.len().min(NAME_LEN)],
+        );
     }
     header.set_cksum();
     out.append(&header, data)
 }
 
+/// A GNU `././@LongLink` record holding a long name (`L`) or link target (`K`).
+fn long_record<W: Write>(
+    out: &mut tar::Builder<W>,
+    kind: EntryType,
+    value: &[u8],
+    mtime: u64,
+) -> io::Result<()> {
+    let mut long = Header::new_gnu();
+    set_name(&mut long, b"././@LongLink");
+    long.set_entry_type(kind);
+    long.set_size(value.len() as u64 + 1);
+    fill_common(&mut long, 0o644, mtime);
+    long.set_cksum();
+    let mut payload = value.to_vec();
+    payload.push(0);
+    out.append(&long, payload.as_slice())
+}
+
 fn set_name(header: &mut Header, name: &[u8]) {
-    let slot = &mut header.as_old_mut().name;
+    set_field(&mut header.as_old_mut().name, name);
+}
+
+fn set_field(slot: &mut [u8; NAME_LEN], value: &[u8]) {
     slot.fill(0);
-    slot[..name.len()].copy_from_slice(name);
+    slot[..value.len()].copy_from_slice(value);
 }
 
 fn fill_common(header: &mut Header, mode: u32, mtime: u64) {

@@ -100,9 +100,31 @@ fn odd_inputs_never_panic() {
         panic!()
     };
     assert_eq!(e.kind, SyntaxErrorKind::TooComplex);
-    assert!(parse(&deep("(", ")", 199)).is_ok());
+    // Subshells nest at most MAX_SUBSHELL_NESTING deep (backtracking), other constructs 199.
+    assert!(parse(&deep("(", ")", 16)).is_ok());
+    assert!(parse(&deep("(", ")", 17)).is_err());
     assert!(parse(&deep("if true; then ", "; fi", 199)).is_ok());
     assert!(parse(&deep("echo \"$(", ")\"", 150)).is_ok());
+    // A long run of `!` in a [[ ]] test: brush-parser recurses on each one (500 000 of them
+    // overflowed even the parser thread's stack). Negations in words do not count.
+    let bangs = format!("#!/bin/bash\n[[ {}b ]]\n", "! ".repeat(500_000));
+    let Err(e) = parse(&bangs) else { panic!() };
+    assert_eq!(e.kind, SyntaxErrorKind::TooComplex);
+    assert!(parse(&format!("#!/bin/bash\n[[ {}b ]]\n", "! ".repeat(4))).is_ok());
+    assert!(parse(&format!("#!/bin/sh\n{}\n", "[ a != b ]; ".repeat(500))).is_ok());
+    // Unclosed subshells: the parser's backtracking doubles with each (30 took 23 s).
+    for text in [
+        "(".repeat(30),
+        "( ".repeat(30),
+        "case x in\n a)\n".to_string() + &"(".repeat(20),
+    ] {
+        let Err(e) = parse(&format!("#!/bin/bash\n{text}x\n")) else {
+            panic!()
+        };
+        assert_eq!(e.kind, SyntaxErrorKind::TooComplex);
+    }
+    assert!(parse(&deep("( ", " )", 16)).is_ok());
+    assert!(parse(&deep("echo $(", ")", 150)).is_ok());
     // Brackets in quotes and comments do not count as nesting.
     let quoted = "#!/bin/sh\n".to_string() + &"echo '((((' \"{{{{\" # ((((\n".repeat(200);
     assert!(parse(&quoted).is_ok());

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Compares wazo-plugin with the tools people would otherwise use, in one run, and prints a
+# Markdown table (docs/performance.md explains it and records the figures).
+#
+#   benches/compare.sh            # full run (a few minutes)
+#   benches/compare.sh --quick    # fewer repetitions
+#
+# Needs: cargo, shellcheck, dpkg-deb, fakeroot, /usr/bin/time, and yamllint and cookiecutter
+# (pip install yamllint cookiecutter). A missing tool's rows say so. Honours CARGO_TARGET_DIR.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+SCALE=1
+[ "${1:-}" = "--quick" ] && SCALE=4
+
+(cd "$ROOT" && cargo build --release --quiet --bin wazo-plugin)
+BIN=$TARGET/release/wazo-plugin
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/wazo-plugin-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# best_ms RUNS CMD...: the wall time of one run of CMD in milliseconds, the best of 5 batches of
+# RUNS runs each (the machine is shared: the best batch is the least disturbed), after one
+# warm-up run that must not fail (exit status 2 or more). Every command, /bin/true included, is started the same way,
+# by this shell.
+best_ms() {
+    local runs=$(( ($1 + SCALE - 1) / SCALE )); shift
+    local status=0
+    "$@" >/dev/null 2>"$WORK/stderr" || status=$?
+    if [ "$status" -ge 2 ]; then
+        echo "benchmark command failed: $*" >&2
+        cat "$WORK/stderr" >&2
+        exit 1
+    fi
+    local best=""
+    for _ in 1 2 3 4 5; do
+        local start end per
+        start=$(date +%s%N)
+        for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1 || true; done
+        end=$(date +%s%N)
+        per=$(( (end - start) / runs ))
+        if [ -z "$best" ] || [ "$per" -lt "$best" ]; then best=$per; fi
+    done
+    awk -v ns="$best" 'BEGIN { printf "%.2f", ns / 1e6 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# verdict VALUE OP LIMIT: "yes" or "**no**".
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+    ok = (op == "<") ? (v < l) : (op == "<=") ? (v <= l) : (v >= l)
+    print ok ? "yes" : "**no**" }'; }
+
+row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+
+# --- fixtures: 1, 100 and 1000 copies of the helloworld example -------------------------------
+for n in 1 100 1000; do
+    mkdir -p "$WORK/plugins-$n"
+    for ((i = 1; i <= n; i++)); do cp -R "$ROOT/examples/helloworld" "$WORK/plugins-$n/p$i"; done
+done
+printf 'fn main() {}\n' > "$WORK/trivial.rs"
+rustc -O -o "$WORK/trivial" "$WORK/trivial.rs"
+SHELLCHECK=$(command -v shellcheck || true)
+
+echo "wazo-plugin $("$BIN" --version | awk '{print $2}'), $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+echo "| what | ms per run | ratio | target | met |"
+echo "|---|---:|---:|---|---|"
+
+# --- process start --------------------------------------------------------------------------
+TRUE_MS=$(best_ms 400 /bin/true)
+row "/bin/true (bare process start)" "$TRUE_MS" "1.00" "" ""
+TRIVIAL_MS=$(best_ms 400 "$WORK/trivial")
+row "trivial Rust binary" "$TRIVIAL_MS" "$(ratio "$TRIVIAL_MS" "$TRUE_MS")" "" ""
+VERSION_MS=$(best_ms 400 "$BIN" --version)
+row "wazo-plugin --version" "$VERSION_MS" "$(ratio "$VERSION_MS" "$TRUE_MS")" "" ""
+
+# --- lint -----------------------------------------------------------------------------------
+lint() { "$BIN" lint --format short --shellcheck "$@"; }
+L1=$(best_ms 200 lint never "$WORK/plugins-1")
+row "lint 1 plugin, no shellcheck" "$L1" "$(ratio "$L1" "$TRUE_MS") × /bin/true" "≤ 2 × /bin/true" "$(verdict "$(ratio "$L1" "$TRUE_MS")" "<=" 2)"
+row "" "" "$(ratio "$L1" "$TRIVIAL_MS") × trivial Rust" "" ""
+L100=$(best_ms 20 lint never "$WORK/plugins-100")
+row "lint 100 plugins, no shellcheck" "$L100" "" "" ""
+L1000=$(best_ms 6 lint never "$WORK/plugins-1000")
+row "lint 1000 plugins, no shellcheck" "$L1000" "" "< 1000 ms" "$(verdict "$L1000" "<" 1000)"
+
+if [ -n "$SHELLCHECK" ]; then
+    for n in 1 100 1000; do
+        runs=$(( n == 1 ? 40 : (n == 100 ? 4 : 1) ))
+        SC=$(best_ms "$runs" "$SHELLCHECK" -f json1 -s sh -- "$WORK"/plugins-$n/*/wazo/rules)
+        row "shellcheck alone, $n rules" "$SC" "" "" ""
+        LS=$(best_ms "$runs" lint "$SHELLCHECK" "$WORK/plugins-$n")
+        r=$(ratio "$LS" "$SC")
+        row "lint $n plugins with shellcheck" "$LS" "$r × shellcheck" "≤ 1.3 × shellcheck" "$(verdict "$r" "<=" 1.3)"
+    done
+else
+    row "shellcheck" "not installed" "" "" ""
+fi
+
+if have yamllint; then
+    for n in 1 100 1000; do
+        runs=$(( n == 1 ? 20 : (n == 100 ? 4 : 2) ))
+        YL=$(best_ms "$runs" yamllint -d relaxed "$WORK"/plugins-$n/*/wazo/plugin.yml)
+        LN=$([ "$n" = 1 ] && echo "$L1" || { [ "$n" = 100 ] && echo "$L100" || echo "$L1000"; })
+        row "yamllint, $n plugin.yml" "$YL" "lint is $(ratio "$YL" "$LN") × faster" "" ""
+    done
+else
+    row "yamllint" "not installed" "" "" ""
+fi
+
+# --- new ------------------------------------------------------------------------------------
+COUNT=0
+# Each timing runs in a subshell ($(...)), so each kind of run gets its own parent folder.
+new_ours() { COUNT=$((COUNT + 1)); "$BIN" new "p$COUNT" --namespace acme -t helloworld --no-git --dir "$WORK/new"; }
+new_git() { COUNT=$((COUNT + 1)); "$BIN" new "p$COUNT" --namespace acme -t helloworld --dir "$WORK/new-git"; }
+new_cc() {
+    COUNT=$((COUNT + 1))
+    cookiecutter --no-input -o "$WORK/cc" "$ROOT/benches/cookiecutter-helloworld" "name=p$COUNT" namespace=acme
+}
+mkdir -p "$WORK/new" "$WORK/new-git" "$WORK/cc"
+NEW=$(best_ms 50 new_ours)
+row "new (helloworld, --no-git)" "$NEW" "" "" ""
+NEWGIT=$(best_ms 20 new_git)
+row "new (helloworld, with git init)" "$NEWGIT" "" "" ""
+if have cookiecutter; then
+    CC=$(best_ms 6 new_cc)
+    r=$(ratio "$CC" "$NEW")
+    row "cookiecutter (same template)" "$CC" "new is $r × faster" "≥ 20 ×" "$(verdict "$r" ">=" 20)"
+else
+    row "cookiecutter" "not installed" "" "" ""
+fi
+
+# --- package --------------------------------------------------------------------------------
+mkdir -p "$WORK/deb-ours" "$WORK/deb-sh"
+P1="$WORK/plugins-1/p1"
+PKG=$(best_ms 10 "$BIN" package "$P1" --output "$WORK/deb-ours")
+PKGNL=$(best_ms 10 "$BIN" package --no-lint "$P1" --output "$WORK/deb-ours")
+SH=$(best_ms 10 "$ROOT/benches/package-with-dpkg-deb.sh" "$P1" "$WORK/deb-sh")
+row "package (lint, isolation, audit)" "$PKG" "$(ratio "$PKG" "$SH") × script" "≤ 1 × script" "$(verdict "$(ratio "$PKG" "$SH")" "<=" 1)"
+row "package --no-lint" "$PKGNL" "$(ratio "$PKGNL" "$SH") × script" "" ""
+row "package-with-dpkg-deb.sh" "$SH" "" "" ""
+
+# --- memory ---------------------------------------------------------------------------------
+rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }'; }
+M1=$(rss "$BIN" lint --format short --shellcheck never "$WORK/plugins-1")
+row "peak RSS, lint 1 plugin (MB)" "$M1" "" "< 20 MB" "$(verdict "$M1" "<" 20)"
+M1000=$(rss "$BIN" lint --format short --shellcheck never "$WORK/plugins-1000")
+row "peak RSS, lint 1000 plugins (MB)" "$M1000" "" "" ""
+MT=$(rss /bin/true)
+row "peak RSS, /bin/true (MB)" "$MT" "" "" ""
