@@ -93,7 +93,7 @@ if [ -n "$SHELLCHECK" ]; then
         row "shellcheck alone, $n rules" "$SC" "" "" ""
         LS=$(best_ms "$runs" lint "$SHELLCHECK" "$WORK/plugins-$n")
         r=$(ratio "$LS" "$SC")
-        row "lint $n plugins with shellcheck" "$LS" "$r × shellcheck" "≤ 1.3 × shellcheck" "$(verdict "$r" "<=" 1.3)"
+        row "lint $n $([ "$n" = 1 ] && echo plugin || echo plugins) with shellcheck" "$LS" "$r × shellcheck" "≤ 1.3 × shellcheck" "$(verdict "$r" "<=" 1.3)"
     done
 else
     row "shellcheck" "not installed" "" "" ""
