@@ -25,6 +25,10 @@ const PARSER_STACK_BYTES: usize = 256 << 20;
 /// on the calling thread, which saves a thread per script; the test
 /// `inline_parse_fits_a_small_stack` runs such a script on a 2 MiB test thread in debug mode.
 const INLINE_NESTING: usize = 12;
+/// ... and at most this large: brush-parser's stack use can grow with flat repetition too (a
+/// run of `!` recursed per word), so large scripts keep the big-stack thread whatever their
+/// depth. `inline_parse_fits_a_small_stack` checks the worst flat constructs at this size.
+const INLINE_BYTES: usize = 16 << 10;
 
 thread_local! {
     /// Set while the calling thread runs the parser inline: its panics are ours to report.
@@ -71,7 +75,7 @@ fn guarded(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {
         }
     };
     silence_parser_panics();
-    if depth <= INLINE_NESTING {
+    if depth <= INLINE_NESTING && text.len() <= INLINE_BYTES {
         PARSING_INLINE.with(|flag| flag.set(true));
         let result = std::panic::catch_unwind(|| model(text, bash));
         PARSING_INLINE.with(|flag| flag.set(false));
@@ -327,6 +331,55 @@ mod inline_tests {
             .spawn(move || parse(&text).map(|s| s.commands().len()))
             .unwrap();
         assert!(handle.join().unwrap().unwrap() >= INLINE_NESTING);
+    }
+
+    /// Flat repetitions up to [`INLINE_BYTES`], the largest a script parsed inline can be.
+    fn flat(unit: &str) -> String {
+        let mut text = String::from("#!/bin/bash\n");
+        while text.len() + unit.len() < INLINE_BYTES {
+            text.push_str(unit);
+        }
+        text
+    }
+
+    #[test]
+    fn flat_scripts_at_the_inline_limit_fit_a_small_stack() {
+        let cases = [
+            flat("true && "),
+            flat("true || "),
+            flat("echo | "),
+            flat("x=1; "),
+            flat("echo a\n"),
+            flat("[[ -n a && -n b ]] && "),
+            flat("echo $((1+1+1)) "),
+            flat("a=$(echo b) "),
+            format!("{}true\n", flat("true &&\n")),
+            {
+                let mut t = String::from("#!/bin/sh\ncase \"$1\" in\n");
+                while t.len() < INLINE_BYTES - 64 {
+                    t.push_str("  a) ;;\n");
+                }
+                t.push_str("esac\n");
+                t
+            },
+            {
+                let mut t = String::from("#!/bin/sh\nif true; then :\n");
+                while t.len() < INLINE_BYTES - 64 {
+                    t.push_str("elif true; then :\n");
+                }
+                t.push_str("fi\n");
+                t
+            },
+        ];
+        for text in cases {
+            let len = text.len();
+            let inline = nesting(&text).is_ok_and(|d| d <= INLINE_NESTING) && len <= INLINE_BYTES;
+            let handle = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || parse(&text).is_ok() || parse(&text).is_err())
+                .unwrap();
+            assert!(handle.join().unwrap(), "{len} bytes, inline: {inline}");
+        }
     }
 
     #[test]
