@@ -67,6 +67,19 @@ impl<'a> RulesCx<'a> {
             .collect()
     }
 
+    /// The files the arm handling `command` writes by redirection (`> f`, `>> f`, ...).
+    pub fn redirect_targets_in(&self, command: &str) -> Vec<&'a Word> {
+        let (Some(script), Some(table)) = (self.script, self.table) else {
+            return Vec::new();
+        };
+        script
+            .redirects()
+            .into_iter()
+            .filter(|r| r.op.writes_file() && arm_names(table, &r.target.span).contains(&command))
+            .map(|r| &r.target)
+            .collect()
+    }
+
     /// The commands inside the arm handling `command`.
     pub fn commands_in(&self, command: &str) -> Vec<&'a Command> {
         self.commands_with_arms()

@@ -52,9 +52,6 @@ fn reserved(parts: &[String], ns: Option<&str>, name: Option<&str>) -> Option<&'
 }
 
 pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
-    let Some(script) = cx.script else {
-        return;
-    };
     let ns = cx.manifest.and_then(|m| m.namespace.as_deref());
     let name = cx.manifest.and_then(|m| m.name.as_deref());
     let mut words: Vec<&Word> = Vec::new();
@@ -65,18 +62,7 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
             words.extend(command.args.iter().filter(|a| !a.raw.starts_with('-')));
         }
     }
-    words.extend(
-        script
-            .redirects()
-            .into_iter()
-            .filter(|r| {
-                r.op.writes_file()
-                    && cx
-                        .table
-                        .is_some_and(|t| super::arm_names(t, &r.target.span).contains(&"package"))
-            })
-            .map(|r| &r.target),
-    );
+    words.extend(cx.redirect_targets_in("package"));
     for word in words {
         let Some(what) = under_pkgdir(word).and_then(|parts| reserved(&parts, ns, name)) else {
             continue;

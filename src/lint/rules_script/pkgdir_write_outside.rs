@@ -75,18 +75,9 @@ pub fn outside(word: &Word) -> bool {
 }
 
 pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
-    let Some(script) = cx.script else {
-        return;
-    };
     let commands = cx.commands_in("package");
     let mut words: Vec<&Word> = commands.iter().flat_map(|c| targets(c)).collect();
-    let package_redirects = script.redirects().into_iter().filter(|r| {
-        r.op.writes_file()
-            && cx
-                .table
-                .is_some_and(|t| super::arm_names(t, &r.target.span).contains(&"package"))
-    });
-    words.extend(package_redirects.map(|r| &r.target));
+    words.extend(cx.redirect_targets_in("package"));
     for word in words.into_iter().filter(|w| outside(w)) {
         let path = word.unquoted();
         out.push(
