@@ -1,9 +1,9 @@
 //! wazo-plugin: lint, scaffold, build, package and test Wazo plugins.
 //!
-//! The binary is a thin layer over this library: the CLI, the language server and the tests
-//! call the same functions.
+//! The binary (src/main.rs with src/cli/) is a thin layer over this library: the command line,
+//! the language server and the tests call the same functions. The library never prints and
+//! never depends on the command line.
 
-pub mod cli;
 pub mod debian;
 pub mod diagnostic;
 pub mod fix;

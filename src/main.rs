@@ -1,5 +1,7 @@
 use clap::Parser;
-use wazo_plugin::cli::{Cli, exit, run};
+mod cli;
+
+use cli::{Cli, exit, run};
 
 fn main() -> std::process::ExitCode {
     std::panic::set_hook(Box::new(|info| {

@@ -1,8 +1,7 @@
 //! `wazo-plugin explain CODE`.
 
 use super::exit;
-use crate::lint::check::Check;
-use crate::lint::registry;
+use wazo_plugin::lint::registry;
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
@@ -16,12 +15,12 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> u8 {
     let Some(code) = &args.code else {
-        print!("{}", crate::lint::catalogue::markdown());
+        print!("{}", wazo_plugin::lint::catalogue::markdown());
         return exit::OK;
     };
     match registry::find(code) {
         Some(check) => {
-            print!("{}", explain(check));
+            print!("{}", wazo_plugin::lint::catalogue::explain(check));
             exit::OK
         }
         None => {
@@ -32,27 +31,4 @@ pub fn run(args: &ExplainArgs) -> u8 {
             exit::USAGE
         }
     }
-}
-
-/// The documentation of a check, as Markdown: the same text as its section of docs/checks.md.
-pub fn explain(check: &Check) -> String {
-    let example_lang = match check.family {
-        crate::lint::check::Family::Manifest => "yaml",
-        crate::lint::check::Family::Rules => "sh",
-        _ => "text",
-    };
-    format!(
-        "## {code} {slug}\n\n{summary}. Default severity: {severity}.\n\n\
-         ### Why is this bad?\n\n{why}\n\n\
-         ### Example\n\n```{lang}\n{example}```\n\n\
-         ### Use instead\n\n```{lang}\n{fixed}```\n",
-        code = check.code,
-        slug = check.slug,
-        summary = check.summary,
-        severity = check.severity,
-        why = check.why,
-        lang = example_lang,
-        example = check.example,
-        fixed = check.fixed,
-    )
 }

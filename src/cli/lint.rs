@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{exit, lint_io};
-use crate::lint::{LintOptions, lint_paths, registry};
-use crate::report::{self, Format, Style};
+use wazo_plugin::lint::{LintOptions, lint_paths, registry};
+use wazo_plugin::report::{self, Format, Style};
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -13,7 +13,7 @@ pub struct LintArgs {
     pub paths: Vec<PathBuf>,
     /// Output format [default: github when GITHUB_ACTIONS=true, else human].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<lint_io::FormatArg>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -33,7 +33,7 @@ pub struct LintArgs {
     /// shellcheck to run on the rules scripts: `auto` (from PATH, the default), `never`, or
     /// the path of the executable.
     #[arg(long, value_name = "PATH|never", default_value = "auto")]
-    pub shellcheck: crate::lint::shellcheck::Mode,
+    pub shellcheck: wazo_plugin::lint::shellcheck::Mode,
 }
 
 pub fn run(args: &LintArgs) -> u8 {

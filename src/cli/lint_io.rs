@@ -5,15 +5,42 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::exit;
-use crate::fix;
-use crate::lint::buffer::lint_buffer;
-use crate::lint::{LintOptions, Report, lint_paths};
-use crate::report::Format;
+use wazo_plugin::fix;
+use wazo_plugin::lint::buffer::lint_buffer;
+use wazo_plugin::lint::{LintOptions, Report, lint_paths};
+use wazo_plugin::report::Format;
+
+/// `--format`'s values: the library's [`Format`], named for the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Rich diagnostics with source snippets (the default on a terminal).
+    Human,
+    /// One line per finding: `path:line:col: severity: message [CODE]`.
+    Short,
+    /// One JSON object with every finding and a summary.
+    Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
 
 /// The format asked for, else `github` inside GitHub Actions (`GITHUB_ACTIONS=true`), else
 /// `human`.
-pub fn format(asked: Option<Format>) -> Format {
-    asked.unwrap_or_else(|| {
+pub fn format(asked: Option<FormatArg>) -> Format {
+    asked.map(Format::from).unwrap_or_else(|| {
         if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
             Format::Github
         } else {

@@ -10,7 +10,7 @@ pub struct LspArgs {
 }
 
 pub fn run(_args: &LspArgs) -> u8 {
-    match crate::lsp::run_stdio() {
+    match wazo_plugin::lsp::run_stdio() {
         Ok(()) => exit::OK,
         Err(e) => {
             eprintln!("error: language server: {e}");

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::scaffold::{self, DEFAULT_TEMPLATE, Generated, Options, ScaffoldError, Variable};
+use wazo_plugin::scaffold::{self, DEFAULT_TEMPLATE, Generated, Options, ScaffoldError, Variable};
 
 /// Arguments of `wazo-plugin new`.
 #[derive(clap::Args, Debug)]

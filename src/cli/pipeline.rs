@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::pipeline::install::DpkgRun;
-use crate::pipeline::lifecycle::{self, TestReport};
-use crate::pipeline::package::PackageReport;
-use crate::pipeline::sandbox::Isolation;
-use crate::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus, metadata};
+use wazo_plugin::pipeline::install::DpkgRun;
+use wazo_plugin::pipeline::lifecycle::{self, TestReport};
+use wazo_plugin::pipeline::package::PackageReport;
+use wazo_plugin::pipeline::sandbox::Isolation;
+use wazo_plugin::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus, metadata};
 
 /// Lints a plugin folder before the pipeline; returns true when it has errors.
 pub type LintHook<'a> = &'a dyn Fn(&Path) -> bool;
@@ -214,7 +214,7 @@ pub fn tree(paths: &[String]) -> String {
 }
 
 fn print_depends(r: &PackageReport) {
-    let deps = crate::pipeline::deb::control::depends(&r.meta);
+    let deps = wazo_plugin::pipeline::deb::control::depends(&r.meta);
     if !deps.is_empty() {
         println!(
             "depends (not installed: the prefix starts empty, dpkg ran with --force-depends): {}",

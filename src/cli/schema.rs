@@ -12,5 +12,8 @@ pub struct SchemaArgs {
 }
 
 pub fn run(args: &SchemaArgs) -> u8 {
-    write_output(&crate::schema::schema_text(), args.output_file.as_deref())
+    write_output(
+        &wazo_plugin::schema::schema_text(),
+        args.output_file.as_deref(),
+    )
 }

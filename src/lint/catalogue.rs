@@ -1,6 +1,6 @@
 //! docs/checks.md, generated from the check declarations (`wazo-plugin explain --all`).
 
-use super::check::Family;
+use super::check::{Check, Family};
 use super::registry;
 
 const FAMILIES: &[Family] = &[
@@ -43,7 +43,7 @@ pub fn markdown() -> String {
         ));
         for c in checks {
             out.push('\n');
-            out.push_str(&crate::cli::explain::explain(c));
+            out.push_str(&explain(c));
         }
     }
     out
@@ -52,4 +52,27 @@ pub fn markdown() -> String {
 /// The anchor GitHub gives the heading `## WP105 name-invalid`.
 pub fn anchor(code: &str, slug: &str) -> String {
     format!("{}-{}", code.to_ascii_lowercase(), slug)
+}
+
+/// The documentation of a check, as Markdown: the same text as its section of docs/checks.md.
+pub fn explain(check: &Check) -> String {
+    let example_lang = match check.family {
+        Family::Manifest => "yaml",
+        Family::Rules => "sh",
+        _ => "text",
+    };
+    format!(
+        "## {code} {slug}\n\n{summary}. Default severity: {severity}.\n\n\
+         ### Why is this bad?\n\n{why}\n\n\
+         ### Example\n\n```{lang}\n{example}```\n\n\
+         ### Use instead\n\n```{lang}\n{fixed}```\n",
+        code = check.code,
+        slug = check.slug,
+        summary = check.summary,
+        severity = check.severity,
+        why = check.why,
+        lang = example_lang,
+        example = check.example,
+        fixed = check.fixed,
+    )
 }

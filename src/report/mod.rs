@@ -15,7 +15,7 @@ use crate::source::Position;
 pub use human::Style;
 
 /// The output formats of `lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Rich diagnostics with source snippets (the default on a terminal).
     Human,

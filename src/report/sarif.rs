@@ -55,7 +55,7 @@ impl Rules {
                 "helpUri": c.url(),
                 "help": {
                     "text": format!("{}. {}", c.summary, c.why),
-                    "markdown": crate::cli::explain::explain(c),
+                    "markdown": crate::lint::catalogue::explain(c),
                 },
                 "defaultConfiguration": {"level": level(c.severity)},
             }));
