@@ -7,6 +7,7 @@
 //! checks look at. Every location is a byte range into the original text.
 
 mod arms;
+mod comments;
 mod conditions;
 mod dispatch;
 mod make;
@@ -21,6 +22,7 @@ mod tests;
 
 use std::ops::Range;
 
+pub use comments::comments;
 pub use dispatch::{
     Arm, ArmId, DefaultArm, Dispatch, DispatchStyle, Outcome, Pattern, Table, dispatch,
 };

@@ -18,8 +18,6 @@ pub mod sudo_used;
 pub mod unset_variable;
 pub mod utf8_bom;
 
-use std::borrow::Cow;
-
 use crate::diagnostic::Diagnostic;
 use crate::lint::check::Check;
 use crate::lint::manifest::ManifestFacts;
@@ -122,32 +120,15 @@ fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// A copy of the text that parses like the kernel would wish: a BOM and CRs before line
-/// breaks blanked to spaces (offsets unchanged), since WP309 and WP310 report them.
-fn parse_text(text: &str) -> Cow<'_, str> {
-    if !text.starts_with('\u{feff}') && !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\u{feff}' if i == 0 => out.push_str("   "),
-            '\r' if chars.peek().is_some_and(|&(_, n)| n == '\n') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// Runs every rules check on the plugin.
 pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Diagnostic>) {
-    let source = match &plugin.rules {
-        FileState::Loaded(s) | FileState::NotUtf8 { source: s, .. } => s,
-        _ => return,
+    let (FileState::Loaded(source) | FileState::NotUtf8 { source, .. }) = &plugin.rules else {
+        return;
     };
-    let parsed = shell::parse(&parse_text(&source.text));
-    let (script, dispatch) = match &parsed {
+    let Some(parsed) = &plugin.script else {
+        return;
+    };
+    let (script, dispatch) = match parsed {
         Ok(script) => (Some(script), Some(shell::dispatch(script))),
         Err(_) => (None, None),
     };
@@ -163,7 +144,7 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
         dispatch: dispatch.as_ref(),
         manifest,
     };
-    if let Err(e) = &parsed {
+    if let Err(e) = parsed {
         out.push(rules_syntax::diagnostic(&cx, e));
     }
     for rule in crate::lint::registry::RULES {
