@@ -6,6 +6,7 @@ pub mod check;
 pub mod layout;
 pub mod manifest;
 pub mod meta;
+pub mod package_gate;
 pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;

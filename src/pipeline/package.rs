@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::deb::{self, control};
-use super::metadata::{self, PluginMeta};
 use super::stage::{self, Work};
 use super::{Options, PipelineError, Progress, Step, StepStatus, scripts};
+use crate::plugin::package::PluginMeta;
 
 /// What `package` produced.
 #[derive(Debug, Clone)]
@@ -25,17 +25,19 @@ pub struct PackageReport {
     pub isolation: super::sandbox::Isolation,
 }
 
-/// Reads `wazo/plugin.yml` of the plugin copy.
-pub fn read_meta(work: &Work, progress: &mut dyn Progress) -> Result<PluginMeta, PipelineError> {
+/// Reads the plugin copy with the one loader and validates what the package will say
+/// ([`crate::lint::package_gate`]); findings point at the plugin as the user named it
+/// (`display`).
+pub fn read_meta(
+    work: &Work,
+    display: &Path,
+    progress: &mut dyn Progress,
+) -> Result<PluginMeta, PipelineError> {
     let start = Instant::now();
     progress.step_started(Step::Validating);
-    let path = work.plugin.join("wazo").join("plugin.yml");
-    let result = std::fs::read_to_string(&path)
-        .map_err(PipelineError::io(
-            Step::Validating,
-            "reading wazo/plugin.yml",
-        ))
-        .and_then(|text| metadata::parse(&text).map_err(PipelineError::Metadata));
+    let plugin = crate::plugin::load::Plugin::load(&work.plugin, display);
+    let result = crate::lint::package_gate::package_meta(&plugin)
+        .map_err(|r| PipelineError::Metadata(Box::new(r)));
     finish(progress, Step::Validating, &result, start);
     result
 }
@@ -229,13 +231,14 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(work, meta, out_dir)
+    stage_and_write(work, meta, out_dir, opts.source_date_epoch.unwrap_or(0))
 }
 
 fn stage_and_write(
     work: &Work,
     meta: &PluginMeta,
     out_dir: &Path,
+    mtime: u64,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
     let plugin_dir = scripts::installed_plugin_dir(meta);
@@ -282,7 +285,7 @@ fn stage_and_write(
     let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb(&pkgdir, &deb, deb::source_date_epoch()).map_err(io("writing the .deb"))?;
+    deb::build_deb(&pkgdir, &deb, mtime).map_err(io("writing the .deb"))?;
     Ok(PackageReport {
         meta: meta.clone(),
         deb,
