@@ -89,7 +89,8 @@ impl Report {
 
 /// Lints every plugin named by `paths` (see [`discover`]).
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
-    let exe = shellcheck::resolve(&options.shellcheck).map_err(LintError::Shellcheck)?;
+    let exe = shellcheck::resolve(&options.shellcheck)
+        .map_err(|e| LintError::Shellcheck(e.to_string()))?;
     let found = discover(paths).map_err(LintError::Path)?;
     let targets: Vec<Target> = found
         .targets

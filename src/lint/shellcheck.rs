@@ -38,11 +38,11 @@ impl std::str::FromStr for Mode {
 
 /// The executable to run, `None` when there is none to run. An explicit path that does not
 /// exist is an error (a usage error for the CLI).
-pub fn resolve(mode: &Mode) -> Result<Option<PathBuf>, String> {
+pub fn resolve(mode: &Mode) -> Result<Option<PathBuf>, shellcheck::ShellcheckError> {
     match mode {
         Mode::Never => Ok(None),
-        Mode::Auto => shellcheck::find(None).map_err(|e| e.to_string()),
-        Mode::Path(p) => shellcheck::find(Some(p)).map_err(|e| e.to_string()),
+        Mode::Auto => shellcheck::find(None),
+        Mode::Path(p) => shellcheck::find(Some(p)),
     }
 }
 

@@ -69,32 +69,6 @@ fn finish<T>(
     progress.step_finished(step, status, start.elapsed());
 }
 
-/// Checks a version the way dpkg-deb will: non-empty, starts with a digit (after an optional
-/// epoch), only `[A-Za-z0-9.+~:-]`.
-pub fn check_version(version: &str) -> Result<(), String> {
-    let upstream = match version.split_once(':') {
-        Some((epoch, rest)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
-            rest
-        }
-        _ => version,
-    };
-    if upstream.is_empty() {
-        return Err("the version is empty".into());
-    }
-    if !upstream.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("version `{version}` does not start with a digit"));
-    }
-    if let Some(c) = version
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || ".+~:-".contains(*c)))
-    {
-        return Err(format!(
-            "version `{version}` has the invalid character {c:?}"
-        ));
-    }
-    Ok(())
-}
-
 fn invalid(message: String, hint: &str) -> PipelineError {
     PipelineError::Invalid {
         step: Step::Packaging,
@@ -216,12 +190,6 @@ fn package_inner(
             "remove or rename _pkg",
         ));
     }
-    check_version(&meta.version).map_err(|m| {
-        invalid(
-            format!("{m}: dpkg-deb will reject it"),
-            "use a Debian version such as 1.0.0, quoted in plugin.yml",
-        )
-    })?;
     std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
     stage::run_rules(
         work,
@@ -293,19 +261,4 @@ fn stage_and_write(
         warnings,
         isolation: work.isolation,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_version;
-
-    #[test]
-    fn versions() {
-        for ok in ["0.0.1", "1:2.0-1", "1.0~rc1+b2"] {
-            assert!(check_version(ok).is_ok(), "{ok}");
-        }
-        for bad in ["", "v1.0", "1.0_beta", "1 0"] {
-            assert!(check_version(bad).is_err(), "{bad}");
-        }
-    }
 }
