@@ -9,6 +9,7 @@ pub mod meta;
 pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
+pub mod shellcheck_filter;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};

@@ -163,6 +163,11 @@ pub static RULES: &[Rule] = &[
         &r::pkgdir_reserved_path::CHECK,
         Rules(r::pkgdir_reserved_path::run),
     ),
+    rule(
+        &r::commands_not_handled::CHECK,
+        Rules(r::commands_not_handled::run),
+    ),
+    rule(&r::bashism::CHECK, Rules(r::bashism::run)),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),

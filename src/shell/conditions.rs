@@ -77,7 +77,7 @@ impl Ctx<'_> {
         if !matches!(op.raw.as_str(), "=" | "==") {
             return None;
         }
-        compared(a, b)
+        self.compared(a, b)
     }
 
     fn extended_test(&self, expr: &ast::ExtendedTestExpr) -> Option<Vec<Word>> {
@@ -90,9 +90,20 @@ impl Ctx<'_> {
             }
             E::Parenthesized(e) => self.extended_test(e),
             E::BinaryTest(P::StringExactlyMatchesPattern | P::StringExactlyMatchesString, a, b) => {
-                compared(self.word(a)?, self.word(b)?).map(|w| vec![w])
+                self.compared(self.word(a)?, self.word(b)?).map(|w| vec![w])
             }
             _ => None,
+        }
+    }
+
+    /// The operand compared with `$1` (or an alias of it), if one of the two is.
+    fn compared(&self, a: Word, b: Word) -> Option<Word> {
+        if self.is_arg(&a.raw) {
+            Some(b)
+        } else if self.is_arg(&b.raw) {
+            Some(a)
+        } else {
+            None
         }
     }
 
@@ -191,16 +202,5 @@ impl Ctx<'_> {
                 _ => Step::Continue(Outcome::Unclear),
             },
         }
-    }
-}
-
-/// The operand compared with `$1`, if one of the two is `$1`.
-fn compared(a: Word, b: Word) -> Option<Word> {
-    if words::is_first_arg(&a.raw) {
-        Some(b)
-    } else if words::is_first_arg(&b.raw) {
-        Some(a)
-    } else {
-        None
     }
 }

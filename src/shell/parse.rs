@@ -59,6 +59,17 @@ pub fn parse(text: &str) -> Result<Script, SyntaxError> {
     })
 }
 
+/// Parses a shell script as bash whatever its #! line says (the script keeps its kind): for a
+/// `#!/bin/sh` script that only bash can read, so that its bashisms can be reported.
+pub fn parse_as_bash(text: &str) -> Result<Script, SyntaxError> {
+    Ok(Script {
+        text: text.to_string(),
+        kind: shell_kind(text),
+        dialect: Some(ShellDialect::Bash),
+        body: Body::Shell(guarded(text, true)?),
+    })
+}
+
 /// Runs the parse and the walk on a thread with a large stack, after the size and nesting
 /// guards, and turns a panic of the parser into an error.
 fn guarded(text: &str, bash: bool) -> Result<ShellModel, SyntaxError> {

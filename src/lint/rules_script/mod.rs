@@ -1,6 +1,8 @@
 //! Checks on wazo/rules (WP3xx): command coverage per format version, script hygiene.
 
+pub mod bashism;
 pub mod command_missing;
+pub mod commands_not_handled;
 pub mod crlf_line_endings;
 pub mod default_arm_missing;
 pub mod default_arm_succeeds;
@@ -57,25 +59,35 @@ impl<'a> RulesCx<'a> {
     /// The commands of the script with the names of the arm each is in (empty for commands
     /// outside any arm, `*` for the default arm).
     pub fn commands_with_arms(&self) -> Vec<(&'a Command, Vec<&'a str>)> {
-        let (Some(script), Some(table)) = (self.script, self.table) else {
+        let (Some(script), Some(_)) = (self.script, self.table) else {
             return Vec::new();
         };
         script
             .commands()
             .iter()
-            .map(|c| (c, arm_names(table, &c.span)))
+            .map(|c| (c, self.arms_of(&c.span)))
             .collect()
+    }
+
+    /// The names of the arms running what is at `span`: the arm it is written in, or, inside a
+    /// function, the arms calling that function (through other functions too). Empty when it
+    /// runs outside any arm (for every command). Without a dispatch, empty.
+    pub fn arms_of(&self, span: &shell::Span) -> Vec<&'a str> {
+        let (Some(script), Some(table)) = (self.script, self.table) else {
+            return Vec::new();
+        };
+        arms_running(script, table, span, 0)
     }
 
     /// The files the arm handling `command` writes by redirection (`> f`, `>> f`, ...).
     pub fn redirect_targets_in(&self, command: &str) -> Vec<&'a Word> {
-        let (Some(script), Some(table)) = (self.script, self.table) else {
+        let (Some(script), Some(_)) = (self.script, self.table) else {
             return Vec::new();
         };
         script
             .redirects()
             .into_iter()
-            .filter(|r| r.op.writes_file() && arm_names(table, &r.target.span).contains(&command))
+            .filter(|r| r.op.writes_file() && self.arms_of(&r.target.span).contains(&command))
             .map(|r| &r.target)
             .collect()
     }
@@ -88,6 +100,69 @@ impl<'a> RulesCx<'a> {
             .map(|(c, _)| c)
             .collect()
     }
+}
+
+/// How deep calls are followed from a function back to the arms calling it.
+const MAX_CALL_DEPTH: usize = 4;
+
+fn arms_running<'t>(
+    script: &'t Script,
+    table: &'t Table,
+    span: &shell::Span,
+    depth: usize,
+) -> Vec<&'t str> {
+    let direct = arm_names(table, span);
+    if !direct.is_empty() || table.arm_of(span).is_some() {
+        return direct;
+    }
+    // Inside a function (the innermost one holding the span)?
+    let Some(function) = script
+        .functions()
+        .iter()
+        .filter(|f| f.body.start <= span.start && span.end <= f.body.end)
+        .min_by_key(|f| f.body.end - f.body.start)
+    else {
+        return Vec::new();
+    };
+    if depth >= MAX_CALL_DEPTH {
+        return Vec::new();
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for call in script.commands().iter().filter(|c| {
+        c.name
+            .as_ref()
+            .is_some_and(|n| n.unquoted() == function.name)
+    }) {
+        // Called from outside any arm: it runs for every command.
+        let arms = arms_running(script, table, &call.span, depth + 1);
+        if arms.is_empty() {
+            return Vec::new();
+        }
+        for a in arms {
+            if !names.contains(&a) {
+                names.push(a);
+            }
+        }
+    }
+    names
+}
+
+/// Whether an arm runs nothing but `:` or `true` (`postrm) ;;`).
+pub fn arm_does_nothing(cx: &RulesCx, arm: &shell::Arm) -> bool {
+    let Some(script) = cx.script else {
+        return false;
+    };
+    let commands = script.commands();
+    arm.commands.iter().all(|&i| {
+        commands.get(i).is_some_and(|c| {
+            c.redirects.is_empty()
+                && c.assignments.is_empty()
+                && matches!(command_name(c).as_deref(), Some(":" | "true"))
+        })
+    }) && !script
+        .redirects()
+        .iter()
+        .any(|r| arm.span.start <= r.target.span.start && r.target.span.end <= arm.span.end)
 }
 
 /// The literal names of the arm containing `span` (`["*"]` for the default arm).
@@ -146,7 +221,18 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
         FileState::Loaded(s) | FileState::NotUtf8 { source: s, .. } => s,
         _ => return,
     };
-    let parsed = shell::parse(&parse_text(&source.text));
+    let text = parse_text(&source.text);
+    let mut parsed = shell::parse(&text);
+    // A #!/bin/sh script that only bash can parse (arrays, `<<<`): its bashisms are reported
+    // (WP318) instead of a syntax error, when they explain the failure.
+    if let Err(e) = &parsed
+        && e.kind == shell::SyntaxErrorKind::Syntax
+        && shell::shell_kind(&text) == shell::ShellKind::Sh
+        && let Ok(script) = shell::parse_as_bash(&text)
+        && !shell::bashisms::bashisms(&script).is_empty()
+    {
+        parsed = Ok(script);
+    }
     let (script, dispatch) = match &parsed {
         Ok(script) => (Some(script), Some(shell::dispatch(script))),
         Err(_) => (None, None),
