@@ -168,6 +168,19 @@ pub static RULES: &[Rule] = &[
         Rules(r::commands_not_handled::run),
     ),
     rule(&r::bashism::CHECK, Rules(r::bashism::run)),
+    rule(
+        &r::python_unversioned::CHECK,
+        Rules(r::python_unversioned::run),
+    ),
+    rule(&r::download_execute::CHECK, Rules(r::download_execute::run)),
+    rule(
+        &r::install_not_idempotent::CHECK,
+        Rules(r::install_not_idempotent::run),
+    ),
+    rule(
+        &r::removes_unshipped::CHECK,
+        Rules(r::removes_unshipped::run),
+    ),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),

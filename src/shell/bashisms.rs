@@ -44,20 +44,60 @@ pub fn bashisms(script: &Script) -> Vec<Bashism> {
         } else {
             "use `: $((...))` or `[ $((...)) -ne 0 ]`"
         };
-        push(span.clone(), what, instead);
+        push(
+            span.clone(),
+            if *what == "[[ ]]" {
+                "`[[ ]]`"
+            } else {
+                "`(( ))`"
+            },
+            instead,
+        );
     }
     for c in script.commands() {
+        for w in c.assignments.iter().chain(&c.args) {
+            if let Some((_, value)) = w.raw.split_once('=')
+                && value.starts_with('(')
+                && w.raw.split('=').next().is_some_and(is_name)
+            {
+                push(
+                    w.span.clone(),
+                    "an array",
+                    "use a space-separated string, or the positional parameters (`set -- a b`)",
+                );
+            }
+        }
         let Some(name) = &c.name else {
+            for w in &c.assignments {
+                word_bashisms(w, &mut push);
+            }
             continue;
         };
         let unquoted = name.unquoted();
+        // dash reads `(( x++ ))` as two subshells running a command `x++`.
+        let line_start = text[..name.span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let before = text
+            .get(line_start..name.span.start)
+            .unwrap_or("")
+            .trim_end();
+        if let Some(prefix) = before.strip_suffix("((")
+            && prefix.trim().is_empty()
+        {
+            push(
+                line_start + prefix.len()..c.span.end,
+                "`(( ))`",
+                "use `: $((...))` or `[ $((...)) -ne 0 ]`",
+            );
+        }
         if let Some((_, instead)) = NOT_IN_DASH.iter().find(|(n, _)| *n == unquoted) {
             push(name.span.clone(), not_in_dash_name(&unquoted), instead);
         }
         match unquoted.as_str() {
             "[[" => push(
                 c.span.clone(),
-                "[[ ]]",
+                "`[[ ]]`",
                 "use `[ ]` (with `=`, and quoted operands); patterns need `case`",
             ),
             "[" | "test" => {
@@ -75,24 +115,12 @@ pub fn bashisms(script: &Script) -> Vec<Bashism> {
                 if let Some(w) = pipefail {
                     push(
                         w[0].span.start..w[1].span.end,
-                        "set -o pipefail",
-                        "drop it (dash has no pipefail) and check the pipeline's commands, or use #!/bin/bash",
+                        "`set -o pipefail`",
+                        "drop it (dash has no pipefail) and check the status of each command of the pipeline",
                     );
                 }
             }
             _ => {}
-        }
-        for w in c.assignments.iter().chain(&c.args) {
-            if let Some((_, value)) = w.raw.split_once('=')
-                && value.starts_with('(')
-                && w.raw.split('=').next().is_some_and(is_name)
-            {
-                push(
-                    w.span.clone(),
-                    "an array",
-                    "use a space-separated string, or the positional parameters (`set -- a b`)",
-                );
-            }
         }
         for w in std::iter::once(name).chain(&c.args).chain(&c.assignments) {
             word_bashisms(w, &mut push);
@@ -130,6 +158,24 @@ pub fn bashisms(script: &Script) -> Vec<Bashism> {
             ),
             RedirectOp::OutputAndError => ("&>", "`&>`", "use `> file 2>&1`"),
             RedirectOp::AppendOutputAndError => ("&>>", "`&>>`", "use `>> file 2>&1`"),
+            // dash reads `cmd &> f` as `cmd &` (in the background) then `> f`.
+            RedirectOp::Write | RedirectOp::Append => {
+                let before = text.get(..r.target.span.start).unwrap_or("").trim_end();
+                let op = if r.op == RedirectOp::Write {
+                    "&>"
+                } else {
+                    "&>>"
+                };
+                if !before.ends_with(op) {
+                    continue;
+                }
+                let what = if r.op == RedirectOp::Write {
+                    "`&>`"
+                } else {
+                    "`&>>`"
+                };
+                (op, what, "use `> file 2>&1`")
+            }
             _ => continue,
         };
         let before = text.get(..r.target.span.start).unwrap_or("");
@@ -269,4 +315,63 @@ fn is_sequence(inside: &str) -> bool {
     inside.split_once("..").is_some_and(|(a, b)| {
         !a.is_empty() && !b.is_empty() && !b.contains("..") && a.len() <= 4 && b.len() <= 4
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bashisms;
+
+    fn found(line: &str) -> Vec<&'static str> {
+        let text = format!("#!/bin/sh\n{line}\n");
+        let script = crate::shell::parse(&text)
+            .or_else(|_| crate::shell::parse_as_bash(&text))
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        bashisms(&script).into_iter().map(|b| b.what).collect()
+    }
+
+    #[test]
+    fn each_bash_construct_is_found_once() {
+        for line in [
+            "set -o pipefail",
+            "set -euo pipefail",
+            "if [[ -n \"$x\" ]]; then :; fi",
+            "function f { :; }",
+            "a=(1 2)",
+            "[ \"$a\" == b ]",
+            "source ./lib.sh",
+            "echo $'a\\tb'",
+            "cat <<< hi",
+            "echo {a,b}",
+            "echo {1..3}",
+            "echo ${v//a/b}",
+            "echo ${v:0:1}",
+            "echo ${v^^}",
+            "echo ${!v}",
+            "echo ${a[1]}",
+            "ls &> /dev/null",
+            "declare -a x",
+            "(( x++ ))",
+        ] {
+            assert_eq!(found(line).len(), 1, "{line}: {:?}", found(line));
+        }
+    }
+
+    #[test]
+    fn posix_forms_are_not_bashisms() {
+        for line in [
+            "set -eu",
+            "[ \"$a\" = b ]",
+            ". ./lib.sh",
+            "echo ${v#x} ${v%y} ${v:-x} ${v:=x} ${#v}",
+            "echo '{a,b}' \"{a,b}\" '$x'",
+            "awk '{print $1}' f",
+            "find . -exec rm {} \\;",
+            "x=$(date) y=\"(a)\"",
+            "f() { local x=1; }",
+            "echo $((1 + 2))",
+            "ls > /dev/null 2>&1",
+        ] {
+            assert!(found(line).is_empty(), "{line}: {:?}", found(line));
+        }
+    }
 }

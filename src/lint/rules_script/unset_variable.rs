@@ -15,7 +15,9 @@ pub const CHECK: Check = Check {
           empty, and paths built from them point somewhere else. An error where that breaks \
           (in build and package, which run unprivileged, and for the architecture variables); \
           a warning for `$DESTDIR/etc/foo` in install, uninstall or postrm, which run as root: \
-          the empty prefix leaves the installed path, right by accident.",
+          the empty prefix leaves the installed path, right by accident; and for an \
+          architecture variable in a `[ ]` test, which then always takes the same branch \
+          (the amd64 one, Wazo's only architecture, in the plugins seen).",
     example: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${DESTDIR}/usr/share/myplugin\"\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     fixed: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${pkgdir}/usr/share/myplugin\"\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
 };
@@ -85,7 +87,21 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
                 .text()
                 .get(expansion.span.end..)
                 .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with('/'));
-        if as_root && prefix {
+        let in_test = script.commands().iter().any(|c| {
+            matches!(
+                c.name.as_ref().map(|n| n.unquoted()).as_deref(),
+                Some("[" | "test")
+            ) && c
+                .args
+                .iter()
+                .any(|a| a.span.start <= expansion.span.start && expansion.span.end <= a.span.end)
+        });
+        if in_test && name.contains("ARCH") {
+            d.severity = Severity::Warning;
+            d = d.help(format!(
+                "the test always sees an empty ${name}, so the same branch runs everywhere (right on amd64, the only architecture Wazo supports); {instead}"
+            ));
+        } else if as_root && prefix {
             d.severity = Severity::Warning;
             d = d.help(format!(
                 "it works by accident here (${name} is empty, the path is the installed one): drop ${name}"
