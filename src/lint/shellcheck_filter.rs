@@ -16,21 +16,24 @@ const PKGDIR_CODES: &[u32] = &[2086, 2154];
 /// shellcheck codes that repeat a check of ours, with the check: where both report the same
 /// line, ours (which explains the consequence on a Wazo server) is kept.
 const SAME_AS_OURS: &[(u32, &str)] = &[
-    // Literal carriage return: WP309 reports CRLF once for the whole file.
-    (1017, "WP309"),
-    // UTF-8 byte order mark.
-    (1082, "WP310"),
-    // No shebang.
-    (2148, "WP307"),
     // Referenced but not assigned: WP315 names the variables wazo-plugind never sets.
     (2154, "WP315"),
     // The `function` keyword: WP318 says it is bash under #!/bin/sh.
     (2113, "WP318"),
-    // `sudo` with a redirection, and the like, are still shellcheck's; `sudo` itself is WP313.
 ];
 
-/// Codes that WP309 covers wherever it is reported, whatever the line: one finding for CRLF.
-const WHOLE_FILE: &[(u32, &str)] = &[(1017, "WP309")];
+/// Codes about the whole file that one finding of ours already covers, wherever each is
+/// reported: CRLF once (not once per line), the BOM, the missing or misplaced #! line.
+const WHOLE_FILE: &[(u32, &str)] = &[
+    // Literal carriage return.
+    (1017, "WP309"),
+    // UTF-8 byte order mark.
+    (1082, "WP310"),
+    // No shebang; leading spaces before it; not on the first line.
+    (2148, "WP307"),
+    (1114, "WP307"),
+    (1128, "WP307"),
+];
 
 /// Whether to keep a shellcheck finding on `source`, given the diagnostics our checks already
 /// made on the same plugin.
