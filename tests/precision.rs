@@ -269,3 +269,22 @@ fn shellcheck_says_nothing_about_pkgdir_and_nothing_twice() {
     assert!(found.contains(&"WP318".to_string()), "{found:?}");
     assert!(!found.iter().any(|c| c.starts_with("SC30")), "{found:?}");
 }
+
+#[test]
+fn scratch_folders_and_looking_for_python_are_not_findings() {
+    let text = "#!/bin/sh\ncase \"$1\" in\n    build)\n        command -v python >/dev/null || echo 'no python, fine'\n        ;;\n    package)\n        mkdir -p /tmp/acme-build\n        rm -rf /tmp/acme-build\n        ;;\n    install|uninstall|postrm)\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n";
+    assert!(
+        codes(FORMAT_1, text).is_empty(),
+        "{:?}",
+        codes(FORMAT_1, text)
+    );
+}
+
+#[test]
+fn old_x_prefix_tests_and_case_on_all_arguments_are_read() {
+    let x = "#!/bin/sh\nif [ \"x$1\" = xbuild ]; then :\nelif [ \"x$1\" = xpackage ]; then :\nelif [ \"x$1\" = xinstall ] || [ \"x$1\" = xuninstall ] || [ \"x$1\" = xpostrm ]; then :\nelse exit 1\nfi\n";
+    style_is_covered(x);
+    style_is_covered(
+        "#!/bin/sh\ncase \"$@\" in\n    build|package|install|uninstall|postrm) ;;\n    *) exit 1 ;;\nesac\n",
+    );
+}

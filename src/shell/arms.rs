@@ -20,6 +20,10 @@ pub(super) struct Ctx<'a> {
 impl Ctx<'_> {
     /// Whether a word is the first argument, directly or through an alias (`"$CMD"`).
     pub(super) fn is_arg(&self, raw: &str) -> bool {
+        // With the one argument wazo-plugind passes, "$@" and "$*" are "$1".
+        if matches!(words::unquote(raw).as_str(), "$@" | "${@}" | "$*" | "${*}") {
+            return true;
+        }
         words::sole_parameter(raw).is_some_and(|p| p == "1" || self.aliases.contains(&p))
     }
 }

@@ -103,8 +103,31 @@ impl Ctx<'_> {
         } else if self.is_arg(&b.raw) {
             Some(a)
         } else {
-            None
+            self.prefixed(&a, &b).or_else(|| self.prefixed(&b, &a))
         }
+    }
+
+    /// The old `[ "x$1" = xbuild ]` idiom: the argument behind a literal prefix, compared with
+    /// a literal with the same prefix; gives the literal without it (`build`).
+    fn prefixed(&self, arg: &Word, other: &Word) -> Option<Word> {
+        let unquoted = words::unquote(&arg.raw);
+        let at = unquoted.find('$')?;
+        let (prefix, rest) = unquoted.split_at(at);
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        if !self.is_arg(rest) {
+            return None;
+        }
+        let value = words::unquote(&other.raw);
+        if other.raw.contains(['$', '`']) {
+            return None;
+        }
+        let name = value.strip_prefix(prefix)?;
+        Some(Word {
+            raw: name.to_string(),
+            span: other.span.clone(),
+        })
     }
 
     /// Whether running this list (an arm body; `None` for an empty arm) fails the script.

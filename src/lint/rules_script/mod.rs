@@ -48,6 +48,9 @@ pub struct RulesCx<'a> {
     pub dispatch: Option<&'a Dispatch>,
     /// What plugin.yml says, when it could be read.
     pub manifest: Option<&'a ManifestFacts>,
+    /// Per function of the script (same index), the arms that call it; empty when it runs
+    /// outside any arm (or is never called).
+    function_arms: Vec<Vec<&'a str>>,
 }
 
 impl<'a> RulesCx<'a> {
@@ -80,7 +83,12 @@ impl<'a> RulesCx<'a> {
         let (Some(script), Some(table)) = (self.script, self.table) else {
             return Vec::new();
         };
-        arms_running(script, table, span, 0)
+        if table.arm_of(span).is_some() {
+            return arm_names(table, span);
+        }
+        innermost_function(script, span)
+            .and_then(|i| self.function_arms.get(i).cloned())
+            .unwrap_or_default()
     }
 
     /// The files the arm handling `command` writes by redirection (`> f`, `>> f`, ...).
@@ -109,38 +117,67 @@ impl<'a> RulesCx<'a> {
 /// How deep calls are followed from a function back to the arms calling it.
 const MAX_CALL_DEPTH: usize = 4;
 
-fn arms_running<'t>(
-    script: &'t Script,
-    table: &'t Table,
-    span: &shell::Span,
-    depth: usize,
-) -> Vec<&'t str> {
-    let direct = arm_names(table, span);
-    if !direct.is_empty() || table.arm_of(span).is_some() {
-        return direct;
-    }
-    // Inside a function (the innermost one holding the span)?
-    let Some(function) = script
+/// The index of the innermost function whose body holds `span`.
+fn innermost_function(script: &Script, span: &shell::Span) -> Option<usize> {
+    script
         .functions()
         .iter()
-        .filter(|f| f.body.start <= span.start && span.end <= f.body.end)
-        .min_by_key(|f| f.body.end - f.body.start)
-    else {
+        .enumerate()
+        .filter(|(_, f)| f.body.start <= span.start && span.end <= f.body.end)
+        .min_by_key(|(_, f)| f.body.end - f.body.start)
+        .map(|(i, _)| i)
+}
+
+/// For every function of the script, the arms calling it (see [`RulesCx::arms_of`]).
+fn function_arms<'t>(script: &'t Script, table: Option<&'t Table>) -> Vec<Vec<&'t str>> {
+    let Some(table) = table else {
         return Vec::new();
     };
-    if depth >= MAX_CALL_DEPTH {
+    let count = script.functions().len();
+    let mut memo: Vec<Option<Vec<&str>>> = vec![None; count];
+    for i in 0..count {
+        let mut visiting = vec![false; count];
+        resolve(script, table, i, 0, &mut memo, &mut visiting);
+    }
+    memo.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn resolve<'t>(
+    script: &'t Script,
+    table: &'t Table,
+    i: usize,
+    depth: usize,
+    memo: &mut Vec<Option<Vec<&'t str>>>,
+    visiting: &mut Vec<bool>,
+) -> Vec<&'t str> {
+    if let Some(Some(done)) = memo.get(i) {
+        return done.clone();
+    }
+    if depth >= MAX_CALL_DEPTH || visiting.get(i).copied().unwrap_or(true) {
         return Vec::new();
     }
+    visiting[i] = true;
+    let name = &script.functions()[i].name;
     let mut names: Vec<&str> = Vec::new();
-    for call in script.commands().iter().filter(|c| {
-        c.name
-            .as_ref()
-            .is_some_and(|n| n.unquoted() == function.name)
-    }) {
-        // Called from outside any arm: it runs for every command.
-        let arms = arms_running(script, table, &call.span, depth + 1);
+    let mut everywhere = false;
+    for call in script
+        .commands()
+        .iter()
+        .filter(|c| c.name.as_ref().is_some_and(|n| n.unquoted() == *name))
+    {
+        let arms = if table.arm_of(&call.span).is_some() {
+            arm_names(table, &call.span)
+        } else {
+            match innermost_function(script, &call.span) {
+                Some(j) if j != i => resolve(script, table, j, depth + 1, memo, visiting),
+                Some(_) => continue,
+                // Called from outside any arm: it runs for every command.
+                None => Vec::new(),
+            }
+        };
         if arms.is_empty() {
-            return Vec::new();
+            everywhere = true;
+            break;
         }
         for a in arms {
             if !names.contains(&a) {
@@ -148,7 +185,12 @@ fn arms_running<'t>(
             }
         }
     }
-    names
+    visiting[i] = false;
+    let result = if everywhere { Vec::new() } else { names };
+    if depth == 0 {
+        memo[i] = Some(result.clone());
+    }
+    result
 }
 
 /// Whether an arm runs nothing but `:` or `true` (`postrm) ;;`).
@@ -252,6 +294,7 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
         table,
         dispatch: dispatch.as_ref(),
         manifest,
+        function_arms: script.map_or_else(Vec::new, |s| function_arms(s, table)),
     };
     if let Err(e) = &parsed {
         out.push(rules_syntax::diagnostic(&cx, e));

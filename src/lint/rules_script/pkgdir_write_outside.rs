@@ -24,6 +24,9 @@ pub const CHECK: Check = Check {
 /// Paths writing to which changes nothing on disk.
 const HARMLESS: &[&str] = &["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
+/// Scratch folders of the build host: staging work there changes nothing that matters.
+const SCRATCH: &[&str] = &["/tmp", "/var/tmp"];
+
 /// The words a command writes to or changes: every operand of mkdir/touch/tee/rm/rmdir/
 /// truncate/unlink, the files of chown/chgrp/chmod (after the owner or mode) and of `sed -i`
 /// (after the script), the destination of cp/mv/install/ln.
@@ -113,7 +116,12 @@ pub fn targets(command: &Command) -> Vec<&Word> {
 /// Whether a written path is absolute and outside ${pkgdir}.
 pub fn outside(word: &Word) -> bool {
     let path = word.unquoted();
-    path.starts_with('/') && !HARMLESS.contains(&path.as_str()) && !path.starts_with("/dev/fd/")
+    path.starts_with('/')
+        && !HARMLESS.contains(&path.as_str())
+        && !path.starts_with("/dev/fd/")
+        && !SCRATCH
+            .iter()
+            .any(|s| path == *s || path.starts_with(&format!("{s}/")))
 }
 
 pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {

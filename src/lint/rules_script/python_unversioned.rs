@@ -29,6 +29,12 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
         if name != "python" {
             continue;
         }
+        // `command -v python` looks for it, it does not run it.
+        if command.name.as_ref().is_some_and(|n| n.raw == "command")
+            && command.args.iter().any(|a| a.raw == "-v" || a.raw == "-V")
+        {
+            continue;
+        }
         let arms = cx.arms_of(&command.span);
         let runs = cx.table.is_none()
             || arms.is_empty()

@@ -301,6 +301,14 @@ fn aliases_of_the_first_argument() {
         covers_the_commands(&text, Case);
     }
     covers_the_commands(
+        "#!/bin/sh\nif [ \"x$1\" = xbuild ]; then :\nelif [ \"x$1\" = \"xpackage\" ]; then :\nelif [ x$1 = xinstall ] || [ \"x$1\" = xuninstall ]; then :\nelse exit 1\nfi\n",
+        IfChain,
+    );
+    covers_the_commands(
+        "#!/bin/sh\ncase \"$@\" in\n build|package|install|uninstall) ;;\n *) exit 1 ;;\nesac\n",
+        Case,
+    );
+    covers_the_commands(
         "#!/bin/sh\nCMD=$1\nif [ \"$CMD\" = build ]; then :\nelif [ \"$CMD\" = package ]; then :\nelif [ \"$CMD\" = install ] || [ \"$CMD\" = uninstall ]; then :\nelse exit 1\nfi\n",
         IfChain,
     );
