@@ -65,16 +65,20 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
     let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
     for line in text.get(offset..).unwrap_or("").split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("#!") && trimmed.contains("bash") {
+        let names_another = crate::shell::shebang(trimmed).is_some_and(|later| {
+            later.interpreter.starts_with('/')
+                && !matches!(later.program.as_str(), "sh" | "dash" | "ash" | "")
+        });
+        if names_another {
             let start = offset + (line.len() - trimmed.len());
             let end = offset + line.trim_end().len();
             let mut d = cx
                 .diag(
                     &CHECK,
-                    "only the first line's #! chooses the interpreter: this one is a comment, the script runs with /bin/sh",
+                    "only the first line's #! chooses the interpreter: this one is a comment, the script still runs with /bin/sh",
                 )
                 .at(start..end.max(start), Some("a comment".to_string()))
-                .help("put `#!/bin/bash` on the first line, and remove this one");
+                .help("put the interpreter you mean on the first line (`#!/bin/bash`), and remove this line");
             d.severity = Severity::Warning;
             out.push(d);
         }
