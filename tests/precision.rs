@@ -288,3 +288,23 @@ fn old_x_prefix_tests_and_case_on_all_arguments_are_read() {
         "#!/bin/sh\ncase \"$@\" in\n    build|package|install|uninstall|postrm) ;;\n    *) exit 1 ;;\nesac\n",
     );
 }
+
+#[test]
+fn every_good_fixture_loses_its_coverage_without_package() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if matches!(name.as_str(), "python" | "function-dispatch") {
+            continue; // WP305: coverage not read, by design.
+        }
+        let rules = std::fs::read_to_string(entry.path().join("wazo/rules")).unwrap();
+        let manifest = std::fs::read_to_string(entry.path().join("wazo/plugin.yml")).unwrap();
+        assert!(codes(&manifest, &rules).is_empty(), "{name}");
+        let broken = rules.replace("package", "packag");
+        let found = codes(&manifest, &broken);
+        assert!(found.contains(&"WP301".to_string()), "{name}: {found:?}");
+        seen += 1;
+    }
+    assert!(seen >= 12, "{seen}");
+}
