@@ -11,6 +11,10 @@ pub struct SourceFile {
     pub rel: PathBuf,
     /// The text. Files that are not valid UTF-8 are read lossily where that is harmless.
     pub text: String,
+    /// The byte ranges of the file's comments, as its parser located them (filled by the
+    /// loader; empty when the file could not be parsed). Suppression comments are looked for
+    /// there and nowhere else.
+    pub comments: Vec<std::ops::Range<usize>>,
     line_starts: Vec<usize>,
 }
 
@@ -34,6 +38,7 @@ impl SourceFile {
             display,
             rel,
             text,
+            comments: Vec::new(),
             line_starts,
         }
     }

@@ -13,7 +13,7 @@ use wazo_plugin::pipeline::install::DpkgRun;
 use wazo_plugin::pipeline::lifecycle::{self, TestReport};
 use wazo_plugin::pipeline::package::PackageReport;
 use wazo_plugin::pipeline::sandbox::Isolation;
-use wazo_plugin::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus, metadata};
+use wazo_plugin::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus};
 
 /// Lints a plugin folder before the pipeline; returns true when it has errors.
 pub type LintHook<'a> = &'a dyn Fn(&Path) -> bool;
@@ -161,10 +161,24 @@ fn start(
     if let Err(e) = pipeline::run::install_interrupt_handler() {
         eprintln!("warning: cannot catch Ctrl-C: {e}");
     }
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => None,
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                eprintln!(
+                    "error: SOURCE_DATE_EPOCH={}: not a number of seconds since 1970",
+                    v.escape_debug()
+                );
+                return Err(2);
+            }
+        },
+    };
     let opts = Options {
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
         unsafe_host,
+        source_date_epoch,
     };
     Ok((
         opts,
@@ -176,7 +190,24 @@ fn start(
 }
 
 fn fail(e: &PipelineError) -> u8 {
-    eprintln!("error: {e}");
+    match e {
+        PipelineError::Metadata(refusal) => {
+            // The findings that stop packaging, shown as lint shows them.
+            let report = wazo_plugin::lint::Report {
+                plugins: vec![refusal.report.clone()],
+            };
+            let style = wazo_plugin::report::Style {
+                color: super::color_wanted(),
+                unicode: true,
+            };
+            eprint!(
+                "{}",
+                wazo_plugin::report::render(&report, wazo_plugin::report::Format::Human, style)
+            );
+            eprintln!("error: validating: wazo/plugin.yml cannot be packaged");
+        }
+        _ => eprintln!("error: {e}"),
+    }
     e.exit_code()
 }
 
@@ -330,15 +361,10 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     let folder = Path::new(&args.target);
     let package = if folder.join("wazo/plugin.yml").is_file() {
-        match std::fs::read_to_string(folder.join("wazo/plugin.yml"))
-            .map_err(|e| e.to_string())
-            .and_then(|t| metadata::parse(&t).map_err(|e| e.message))
-        {
+        let plugin = wazo_plugin::plugin::load::Plugin::load(folder, folder);
+        match wazo_plugin::lint::package_gate::package_meta(&plugin) {
             Ok(m) => m.package_name(),
-            Err(e) => {
-                eprintln!("error: {}: {e}", folder.join("wazo/plugin.yml").display());
-                return 2;
-            }
+            Err(refusal) => return fail(&PipelineError::Metadata(Box::new(refusal))),
         }
     } else {
         match lifecycle::package_name_of(&args.target) {

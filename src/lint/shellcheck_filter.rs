@@ -6,6 +6,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::shell::shellcheck::Finding;
+use crate::source::SourceFile;
 
 /// Codes about a variable's expansion that are wrong for `pkgdir`: wazo-plugind sets it
 /// (SC2154, "referenced but not assigned") to `<extract dir>/_pkg`, a path of its own with no
@@ -37,8 +38,9 @@ const WHOLE_FILE: &[(u32, &str)] = &[
 
 /// Whether to keep a shellcheck finding on `source`, given the diagnostics our checks already
 /// made on the same plugin.
-pub fn keep(finding: &Finding, text: &str, ours: &[Diagnostic]) -> bool {
-    let span = finding.span(text);
+pub fn keep(finding: &Finding, source: &SourceFile, ours: &[Diagnostic]) -> bool {
+    let text = source.text.as_str();
+    let span = finding.span_in(source);
     if finding.code == 2086
         && text
             .get(span.clone())
@@ -170,8 +172,12 @@ mod tests {
         }
     }
 
-    fn source(text: &str) -> &str {
-        text
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new(
+            PathBuf::from("myplugin/wazo/rules"),
+            PathBuf::from(crate::plugin::load::RULES),
+            text.to_string(),
+        )
     }
 
     #[test]
@@ -201,13 +207,13 @@ mod tests {
     fn sc2086_and_sc2154_on_pkgdir_are_dropped_and_kept_elsewhere() {
         let text = "#!/bin/sh\ncp a $pkgdir/etc\ncp a ${pkgdir}/etc $dest\n";
         let s = source(text);
-        assert!(!keep(&finding(2086, 2, 6, 13), s, &[]));
-        assert!(!keep(&finding(2154, 2, 6, 13), s, &[]));
-        assert!(!keep(&finding(2086, 3, 6, 15), s, &[]));
+        assert!(!keep(&finding(2086, 2, 6, 13), &s, &[]));
+        assert!(!keep(&finding(2154, 2, 6, 13), &s, &[]));
+        assert!(!keep(&finding(2086, 3, 6, 15), &s, &[]));
         // $dest: kept.
-        assert!(keep(&finding(2086, 3, 20, 25), s, &[]));
+        assert!(keep(&finding(2086, 3, 20, 25), &s, &[]));
         // Another code on pkgdir: kept.
-        assert!(keep(&finding(2115, 2, 6, 13), s, &[]));
+        assert!(keep(&finding(2115, 2, 6, 13), &s, &[]));
     }
 
     #[test]
@@ -216,8 +222,9 @@ mod tests {
         assert!(pkgdir_path_variable(text, "$BIN"));
         assert!(!pkgdir_path_variable(text, "$X"));
         assert!(!pkgdir_path_variable(text, "$OTHER"));
-        assert!(!keep(&finding(2086, 2, 6, 10), text, &[]));
-        assert!(keep(&finding(2086, 4, 6, 8), text, &[]));
+        let s = source(text);
+        assert!(!keep(&finding(2086, 2, 6, 10), &s, &[]));
+        assert!(keep(&finding(2086, 4, 6, 8), &s, &[]));
     }
 
     #[test]
@@ -237,8 +244,8 @@ mod tests {
             )
         };
         let ours = [ours];
-        assert!(!keep(&finding(2154, 2, 7, 15), s, &ours));
-        assert!(keep(&finding(2154, 3, 7, 13), s, &ours));
+        assert!(!keep(&finding(2154, 2, 7, 15), &s, &ours));
+        assert!(keep(&finding(2154, 3, 7, 13), &s, &ours));
     }
 
     #[test]
@@ -251,8 +258,8 @@ mod tests {
             "m",
         )
         .at(9..10, None)];
-        assert!(!keep(&finding(1017, 2, 7, 8), s, &ours));
-        assert!(!keep(&finding(1017, 3, 7, 8), s, &ours));
-        assert!(keep(&finding(1017, 3, 7, 8), s, &[]));
+        assert!(!keep(&finding(1017, 2, 7, 8), &s, &ours));
+        assert!(!keep(&finding(1017, 3, 7, 8), &s, &ours));
+        assert!(keep(&finding(1017, 3, 7, 8), &s, &[]));
     }
 }

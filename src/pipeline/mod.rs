@@ -13,7 +13,6 @@ pub mod isolation;
 pub mod landlock_jail;
 pub mod lifecycle;
 pub mod links;
-pub mod metadata;
 pub mod package;
 pub mod run;
 pub mod sandbox;
@@ -108,6 +107,9 @@ pub struct Options {
     /// Run the maintainer steps (rules install, uninstall, postrm) even without isolation, on
     /// the host itself.
     pub unsafe_host: bool,
+    /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
+    /// 0 when `None`.
+    pub source_date_epoch: Option<u64>,
 }
 
 impl Default for Options {
@@ -116,6 +118,7 @@ impl Default for Options {
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             keep_work: false,
             unsafe_host: false,
+            source_date_epoch: None,
         }
     }
 }

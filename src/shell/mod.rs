@@ -8,6 +8,7 @@
 
 mod arms;
 pub mod bashisms;
+mod comments;
 mod conditions;
 mod dispatch;
 mod make;
@@ -22,6 +23,7 @@ mod tests;
 
 use std::ops::Range;
 
+pub use comments::comments;
 pub use dispatch::{
     Arm, ArmId, DefaultArm, Dispatch, DispatchStyle, Outcome, Pattern, Table, dispatch,
 };

@@ -24,8 +24,6 @@ pub mod sudo_used;
 pub mod unset_variable;
 pub mod utf8_bom;
 
-use std::borrow::Cow;
-
 use crate::diagnostic::Diagnostic;
 use crate::lint::check::Check;
 use crate::lint::manifest::ManifestFacts;
@@ -243,43 +241,15 @@ fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// A copy of the text that parses like the kernel would wish: a BOM and CRs before line
-/// breaks blanked to spaces (offsets unchanged), since WP309 and WP310 report them.
-fn parse_text(text: &str) -> Cow<'_, str> {
-    if !text.starts_with('\u{feff}') && !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\u{feff}' if i == 0 => out.push_str("   "),
-            '\r' if chars.peek().is_some_and(|&(_, n)| n == '\n') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// Runs every rules check on the plugin.
 pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Diagnostic>) {
-    let source = match &plugin.rules {
-        FileState::Loaded(s) | FileState::NotUtf8 { source: s, .. } => s,
-        _ => return,
+    let (FileState::Loaded(source) | FileState::NotUtf8 { source, .. }) = &plugin.rules else {
+        return;
     };
-    let text = parse_text(&source.text);
-    let mut parsed = shell::parse(&text);
-    // A #!/bin/sh script that only bash can parse (arrays, `<<<`): its bashisms are reported
-    // (WP318) instead of a syntax error, when they explain the failure.
-    if let Err(e) = &parsed
-        && e.kind == shell::SyntaxErrorKind::Syntax
-        && shell::shell_kind(&text) == shell::ShellKind::Sh
-        && let Ok(script) = shell::parse_as_bash(&text)
-        && !shell::bashisms::bashisms(&script).is_empty()
-    {
-        parsed = Ok(script);
-    }
-    let (script, dispatch) = match &parsed {
+    let Some(parsed) = &plugin.script else {
+        return;
+    };
+    let (script, dispatch) = match parsed {
         Ok(script) => (Some(script), Some(shell::dispatch(script))),
         Err(_) => (None, None),
     };
@@ -296,7 +266,7 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
         manifest,
         function_arms: script.map_or_else(Vec::new, |s| function_arms(s, table)),
     };
-    if let Err(e) = &parsed {
+    if let Err(e) = parsed {
         out.push(rules_syntax::diagnostic(&cx, e));
     }
     for rule in crate::lint::registry::RULES {
