@@ -10,6 +10,7 @@ pub mod package_gate;
 pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
+pub mod shellcheck_filter;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};

@@ -64,11 +64,6 @@ fn severity(level: Level) -> Severity {
     }
 }
 
-/// Whether a finding is about something wazo-plugind provides (SC2154 on `pkgdir`).
-fn provided_by_plugind(code: u32, message: &str) -> bool {
-    code == 2154 && message.starts_with("pkgdir ")
-}
-
 /// The rules scripts of a lint run that shellcheck reads, and the plugin each belongs to.
 #[derive(Debug, Default)]
 pub struct Scripts {
@@ -201,15 +196,15 @@ pub fn apply(
         }
     };
     for finding in findings {
-        if provided_by_plugind(finding.code, &finding.message) {
-            continue;
-        }
         let Some(&i) = owner.get(&finding.file) else {
             continue;
         };
         let Some(source) = plugins[i].rules.source() else {
             continue;
         };
+        if !super::shellcheck_filter::keep(&finding, source, &reports[i].diagnostics) {
+            continue;
+        }
         let start = source.offset(finding.line, finding.column);
         let span = start
             ..source
