@@ -4,6 +4,7 @@
 //! the language server and the tests call the same functions. The library never prints and
 //! never depends on the command line.
 
+pub mod config;
 pub mod debian;
 pub mod diagnostic;
 pub mod fix;

@@ -98,8 +98,16 @@ pub fn scripts(plugins: &[Plugin]) -> Scripts {
 /// Runs shellcheck (`exe`) once over the scripts. Independent of the other checks, so that
 /// [`crate::lint::lint_plugins`] runs it while they run.
 pub fn run(scripts: &Scripts, exe: Option<&Path>) -> Answer {
+    run_cached(scripts, exe, None)
+}
+
+/// [`run`], taking the findings of unchanged scripts from `cache` (see [`super::cache`]).
+pub fn run_cached(scripts: &Scripts, exe: Option<&Path>, cache: Option<&Path>) -> Answer {
+    let cache = cache.map(super::cache::Cache::new);
     match exe {
-        Some(exe) if !scripts.files.is_empty() => Some(shellcheck::run(exe, &scripts.files)),
+        Some(exe) if !scripts.files.is_empty() => {
+            Some(super::cache::run(exe, &scripts.files, cache.as_ref()))
+        }
         _ => None,
     }
 }
