@@ -181,8 +181,17 @@ pub fn render(report: &Report, style: Style) -> String {
         out.push('\n');
     }
     if style.summary {
-        out.push_str(&summary_line(report));
-        out.push('\n');
+        let line = summary_line(report);
+        // Too wide for the terminal: the fixable counts go on a line of their own.
+        match line.split_once(" (") {
+            Some((counts, fixes)) if line.chars().count() > style.width => {
+                out.push_str(&format!("{counts}\n({fixes}\n"));
+            }
+            _ => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     out
 }
