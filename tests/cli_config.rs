@@ -75,9 +75,16 @@ fn human_output_wraps_at_80_columns() {
         if line.contains(" │ ") || line.contains("https://") {
             continue;
         }
-        assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
     }
-    assert!(!out.contains("(https://"), "no URL beside each code:\n{out}");
+    assert!(
+        !out.contains("(https://"),
+        "no URL beside each code:\n{out}"
+    );
     insta::assert_snapshot!("human_80_columns", out);
 }
 
@@ -135,7 +142,10 @@ fn diff_shows_the_fixes_and_writes_nothing() {
         1,
     );
     insta::assert_snapshot!("diff_unsafe", out);
-    assert_eq!(std::fs::read_to_string(p.join("wazo/plugin.yml")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(p.join("wazo/plugin.yml")).unwrap(),
+        before
+    );
     // Nothing to fix: an empty diff and exit 0.
     let clean = tmp.path().join("clean");
     write_plugin(
@@ -158,7 +168,10 @@ fn unsafe_fixes_only_when_asked() {
         1,
     );
     let manifest = std::fs::read_to_string(p.join("wazo/plugin.yml")).unwrap();
-    assert!(manifest.contains("min_wazo_version: \"20.10\""), "{manifest}");
+    assert!(
+        manifest.contains("min_wazo_version: \"20.10\""),
+        "{manifest}"
+    );
     assert!(!manifest.contains("plugin_format_version"), "{manifest}");
     assert!(err.contains("1 unsafe fix not applied"), "{err}");
     let (_, err) = run(
@@ -181,7 +194,15 @@ fn unsafe_fixes_only_when_asked() {
 fn quiet_prints_the_findings_only() {
     let (tmp, _) = repo();
     let (out, _) = run(
-        wazo_plugin(tmp.path()).args(["lint", "--shellcheck", "never", "-q", "--format", "short", "p"]),
+        wazo_plugin(tmp.path()).args([
+            "lint",
+            "--shellcheck",
+            "never",
+            "-q",
+            "--format",
+            "short",
+            "p",
+        ]),
         1,
     );
     assert!(!out.contains("checked"), "{out}");
@@ -226,7 +247,12 @@ fn list_rules_as_json() {
     let wp302 = rules.iter().find(|r| r["code"] == "WP302").unwrap();
     assert_eq!(wp302["name"], "postrm-ignored");
     assert_eq!(wp302["severity"], "warning");
-    assert!(wp302["url"].as_str().unwrap().ends_with("#wp302-postrm-ignored"));
+    assert!(
+        wp302["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("#wp302-postrm-ignored")
+    );
 }
 
 #[test]
@@ -243,22 +269,36 @@ fn configuration_file_and_options() {
     assert!(!out.contains("WP302"), "{out}");
     // The command line over the file.
     let (out, _) = run(
-        wazo_plugin(tmp.path()).args(short).args(["--select", "WP3"]),
+        wazo_plugin(tmp.path())
+            .args(short)
+            .args(["--select", "WP3"]),
         0,
     );
     assert!(out.contains("[WP302]") && !out.contains("WP105"), "{out}");
     // --isolated: the defaults.
     let (out, _) = run(wazo_plugin(tmp.path()).args(short).arg("--isolated"), 1);
-    assert!(out.contains("error: name") && out.contains("[WP302]"), "{out}");
+    assert!(
+        out.contains("error: name") && out.contains("[WP302]"),
+        "{out}"
+    );
     // --config FILE.
     std::fs::write(tmp.path().join("other.toml"), "select = [\"WP108\"]\n").unwrap();
     let (out, _) = run(
-        wazo_plugin(tmp.path()).args(short).args(["--config", "other.toml"]),
+        wazo_plugin(tmp.path())
+            .args(short)
+            .args(["--config", "other.toml"]),
         0,
     );
-    assert_eq!(out.lines().next().unwrap_or("").contains("[WP108]"), true, "{out}");
+    assert!(
+        out.lines().next().unwrap_or("").contains("[WP108]"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
     // --show-settings names the file.
-    let (out, _) = run(wazo_plugin(tmp.path()).args(["lint", "--show-settings", "p"]), 0);
+    let (out, _) = run(
+        wazo_plugin(tmp.path()).args(["lint", "--show-settings", "p"]),
+        0,
+    );
     assert!(out.contains("wazo-plugin.toml"), "{out}");
     assert!(out.contains("ignore = [\"WP3\"]"), "{out}");
     assert!(out.contains("WP105 = \"warning\""), "{out}");
@@ -273,10 +313,16 @@ fn configuration_errors_are_usage_errors_with_positions() {
     )
     .unwrap();
     let (_, err) = run(wazo_plugin(tmp.path()).args(["lint", "p"]), 2);
-    assert!(err.contains("wazo-plugin.toml:2:18: unknown code `WP1999`"), "{err}");
+    assert!(
+        err.contains("wazo-plugin.toml:2:18: unknown code `WP1999`"),
+        "{err}"
+    );
     std::fs::write(tmp.path().join("wazo-plugin.toml"), "\nsevrity = {}\n").unwrap();
     let (_, err) = run(wazo_plugin(tmp.path()).args(["lint", "p"]), 2);
-    assert!(err.contains("wazo-plugin.toml:2:1: unknown field `sevrity`"), "{err}");
+    assert!(
+        err.contains("wazo-plugin.toml:2:1: unknown field `sevrity`"),
+        "{err}"
+    );
     let (_, err) = run(
         wazo_plugin(tmp.path()).args(["lint", "--isolated", "--ignore", "WP7", "p"]),
         2,
@@ -306,7 +352,11 @@ fn discovery_skips_gitignored_and_excluded_folders() {
     };
     assert!(plugins(&["."]).starts_with("2 plugins checked"));
     assert!(plugins(&["--exclude", "vendor", "."]).starts_with("1 plugin checked"));
-    std::fs::write(tmp.path().join("wazo-plugin.toml"), "exclude = [\"vendor/*\"]\n").unwrap();
+    std::fs::write(
+        tmp.path().join("wazo-plugin.toml"),
+        "exclude = [\"vendor/*\"]\n",
+    )
+    .unwrap();
     assert!(plugins(&["."]).starts_with("1 plugin checked"));
     // Named explicitly, a folder is linted.
     assert!(plugins(&["build/copy", "vendor/v"]).starts_with("2 plugins checked"));

@@ -33,8 +33,7 @@ impl Selector {
         }
         let hint = registry::checks()
             .map(|c| c.code)
-            .filter(|c| strsim::levenshtein(c, upper) <= 1)
-            .next()
+            .find(|c| strsim::levenshtein(c, upper) <= 1)
             .map(|c| format!(" (did you mean `{c}`?)"))
             .unwrap_or_default();
         Err(format!(

@@ -295,7 +295,7 @@ mod tests {
         Key::new(&Inputs {
             script,
             dialect,
-            exe: "/usr/bin/shellcheck\01\02.0",
+            exe: "/usr/bin/shellcheck 1 2.0",
             rc,
             opts: "",
         })
@@ -315,7 +315,7 @@ mod tests {
         let other_exe = Key::new(&Inputs {
             script: b"#!/bin/sh\necho $1\n",
             dialect: ShellDialect::Sh,
-            exe: "/usr/bin/shellcheck\01\03.0",
+            exe: "/usr/bin/shellcheck 1 3.0",
             rc: &[],
             opts: "",
         });
