@@ -195,3 +195,66 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::check::{Check, Family};
+    use crate::source::SourceFile;
+
+    const CHECK: Check = Check {
+        code: "WP999",
+        slug: "test-check",
+        family: Family::Manifest,
+        severity: Severity::Warning,
+        summary: "",
+        why: "",
+        example: "",
+        fixed: "",
+    };
+
+    fn report() -> Report {
+        let text = "name: x\n".to_string();
+        let d = Diagnostic::new(&CHECK, "wazo/plugin.yml", "a finding").at(6..7, None);
+        Report {
+            plugins: vec![PluginReport {
+                display: "p".into(),
+                sources: vec![SourceFile::new(
+                    "p/wazo/plugin.yml".into(),
+                    "wazo/plugin.yml".into(),
+                    text,
+                )],
+                diagnostics: vec![d],
+            }],
+        }
+    }
+
+    #[test]
+    fn links_on_the_code_or_one_footer() {
+        let url = CHECK.url();
+        let linked = render(
+            &report(),
+            Style {
+                links: true,
+                ..Style::PLAIN
+            },
+        );
+        assert!(
+            linked.starts_with(&format!("\u{1b}]8;;{url}\u{1b}\\WP999")),
+            "{linked}"
+        );
+        assert!(!linked.contains("Documentation"), "{linked}");
+        let plain = render(&report(), Style::PLAIN);
+        assert!(plain.starts_with("WP999\n"), "{plain}");
+        assert_eq!(plain.matches(&url).count(), 1, "{plain}");
+        assert!(plain.contains(&format!("  WP999  {url}\n")), "{plain}");
+        let quiet = render(
+            &report(),
+            Style {
+                summary: false,
+                ..Style::PLAIN
+            },
+        );
+        assert!(!quiet.contains("checked"), "{quiet}");
+    }
+}
