@@ -134,7 +134,8 @@ fn command_line_over_file_over_defaults() {
     );
     let file_only = discover(Overrides::default());
     assert_eq!(codes(&kept(&file_only, &plugin, ALL)), ["WP302"]);
-    // --select replaces the file's selection, its ignore still applies at its own level.
+    // --select starts the selection over: the file's select and ignore no longer count (ruff's
+    // order of layers).
     let cli = discover(Overrides {
         select: Some(vec!["WP".into()]),
         ..Overrides::default()
