@@ -5,6 +5,7 @@ mod human;
 mod json;
 pub mod sarif;
 mod short;
+pub mod statistics;
 
 use std::path::PathBuf;
 
@@ -33,7 +34,7 @@ pub enum Format {
 pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
-        Format::Short => short::render(report),
+        Format::Short => short::render(report, style.summary),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, std::env::current_dir().ok().as_deref()),
         Format::Github => github::render(report),
@@ -83,5 +84,26 @@ pub fn summary_line(report: &Report) -> String {
     if infos > 0 {
         parts.push(plural(infos, "note"));
     }
-    format!("{plugins} checked: {}", parts.join(", "))
+    let (safe, unsafe_) = fixable(report);
+    let fixes = match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (s, 0) => format!(" ({s} fixable with --fix)"),
+        (0, u) => format!(" ({u} fixable with --fix --unsafe-fixes)"),
+        (s, u) => format!(" ({s} fixable with --fix, {u} more with --unsafe-fixes)"),
+    };
+    format!("{plugins} checked: {}{fixes}", parts.join(", "))
+}
+
+/// Numbers of findings with a safe fix, and with an unsafe one.
+pub fn fixable(report: &Report) -> (usize, usize) {
+    use crate::diagnostic::Safety;
+    let mut counts = (0, 0);
+    for d in report.plugins.iter().flat_map(|p| &p.diagnostics) {
+        match d.fix.as_ref().map(|f| f.safety) {
+            Some(Safety::Safe) => counts.0 += 1,
+            Some(Safety::Unsafe) => counts.1 += 1,
+            None => {}
+        }
+    }
+    counts
 }
