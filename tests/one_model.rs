@@ -319,3 +319,36 @@ fn git_modes_reach_every_entry_point() {
     assert_eq!(wp306(lint_stdin(dir.path(), "wazo/rules", RULES)), 1);
     assert_eq!(wp306(lsp(&rules, RULES)), 1);
 }
+
+#[test]
+fn source_date_epoch_reaches_the_deb_through_options_and_a_bad_one_is_a_usage_error() {
+    let dir = plugin("name: a\nnamespace: acme\nversion: '1'\n", RULES);
+    let out_dir = tempfile::tempdir().unwrap();
+    let run = |epoch: &str| {
+        Command::new(cargo_bin("wazo-plugin"))
+            .arg("package")
+            .arg(dir.path())
+            .arg("--output")
+            .arg(out_dir.path())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+    };
+    let bad = run("yesterday");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("SOURCE_DATE_EPOCH"));
+    assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0);
+    let good = run("1700000000");
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let deb = std::fs::read(out_dir.path().join("wazo-plugind-a-acme_1_all.deb")).unwrap();
+    // The ar member headers carry the mtime as decimal text.
+    assert!(
+        deb.windows(10).any(|w| w == b"1700000000"),
+        "the .deb carries SOURCE_DATE_EPOCH"
+    );
+}

@@ -151,16 +151,7 @@ fn start(
     path: Option<&Path>,
     lint: LintHook,
 ) -> Result<(Options, Printer), u8> {
-    if let Some(p) = path
-        && !common.no_lint
-        && lint(p)
-    {
-        eprintln!("error: lint found errors; fix them or pass --no-lint");
-        return Err(1);
-    }
-    if let Err(e) = pipeline::run::install_interrupt_handler() {
-        eprintln!("warning: cannot catch Ctrl-C: {e}");
-    }
+    // A usage error comes before any work.
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => None,
         Ok(v) => match v.trim().parse::<u64>() {
@@ -174,6 +165,16 @@ fn start(
             }
         },
     };
+    if let Some(p) = path
+        && !common.no_lint
+        && lint(p)
+    {
+        eprintln!("error: lint found errors; fix them or pass --no-lint");
+        return Err(1);
+    }
+    if let Err(e) = pipeline::run::install_interrupt_handler() {
+        eprintln!("warning: cannot catch Ctrl-C: {e}");
+    }
     let opts = Options {
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
