@@ -165,6 +165,7 @@ fn fixture_plugins_get_their_check() {
         assert_eq!(check.slug, slug, "{name} is named after its check");
         let options = wazo_plugin::lint::LintOptions {
             shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+            ..Default::default()
         };
         let mut report =
             wazo_plugin::lint::lint_paths(std::slice::from_ref(&dir), &options).unwrap();
@@ -280,6 +281,7 @@ fn layout_case(code: &str, root: &std::path::Path) {
 fn layout_diagnostics_snapshots() {
     let options = wazo_plugin::lint::LintOptions {
         shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+        ..Default::default()
     };
     for code in [
         "WP201", "WP202", "WP203", "WP204", "WP205", "WP206", "WP207",

@@ -34,6 +34,15 @@ pub struct LintArgs {
     /// the path of the executable.
     #[arg(long, value_name = "PATH|never", default_value = "auto")]
     pub shellcheck: wazo_plugin::lint::shellcheck::Mode,
+    /// The Wazo release the plugin must install on (e.g. 25.15) [default: the newest known].
+    #[arg(long, value_name = "VERSION", value_parser = parse_wazo_version)]
+    pub wazo_version: Option<String>,
+}
+
+fn parse_wazo_version(s: &str) -> Result<String, String> {
+    wazo_plugin::wazo_version::check_wazo_version(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.message.clone())
 }
 
 pub fn run(args: &LintArgs) -> u8 {
@@ -49,6 +58,7 @@ pub fn run(args: &LintArgs) -> u8 {
     }
     let options = LintOptions {
         shellcheck: args.shellcheck.clone(),
+        wazo_version: args.wazo_version.clone(),
     };
     let report = match &args.stdin_filename {
         Some(path) => lint_io::lint_stdin(path, &options),

@@ -15,6 +15,15 @@ pub enum Family {
     Layout,
     /// WP3xx: wazo/rules.
     Rules,
+    /// WP4xx: what the plugin ships and how Wazo loads it: Python entry points, their wiring
+    /// through conf.d, the restarts and reloads that make them take effect.
+    Shipped,
+    /// WP5xx: the conf.d files the plugin ships for Wazo services.
+    Confd,
+    /// WP6xx: the Asterisk dialplan files the plugin ships.
+    Dialplan,
+    /// WP7xx: the plugin against the Wazo release it targets (`lint --wazo-version`).
+    Release,
     /// WP9xx: the linter itself (suppressions, tools).
     Meta,
 }
@@ -25,6 +34,10 @@ impl Family {
             Family::Manifest => "plugin.yml",
             Family::Layout => "Plugin layout",
             Family::Rules => "The rules script",
+            Family::Shipped => "What the plugin ships: Python entry points, wiring, restarts",
+            Family::Confd => "conf.d files",
+            Family::Dialplan => "Asterisk dialplan",
+            Family::Release => "The target Wazo release",
             Family::Meta => "The linter itself",
         }
     }
@@ -35,6 +48,10 @@ impl Family {
             Family::Manifest => 100,
             Family::Layout => 200,
             Family::Rules => 300,
+            Family::Shipped => 400,
+            Family::Confd => 500,
+            Family::Dialplan => 600,
+            Family::Release => 700,
             Family::Meta => 900,
         }
     }

@@ -9,6 +9,7 @@ pub mod meta;
 pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
+pub mod shipped;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ use crate::source::SourceFile;
 pub struct LintOptions {
     /// Whether and which shellcheck to run on the rules scripts.
     pub shellcheck: shellcheck::Mode,
+    /// The Wazo release to check against (`--wazo-version`); the newest known when `None`.
+    pub wazo_version: Option<String>,
 }
 
 /// Why a lint run could not start (a usage error).
@@ -189,15 +192,22 @@ fn add_git_modes(plugins: &mut [Plugin]) {
 
 /// Lints one plugin, without shellcheck and without applying suppressions (see
 /// [`lint_plugins`]).
-pub fn lint_plugin(plugin: &Plugin, _options: &LintOptions) -> PluginReport {
+pub fn lint_plugin(plugin: &Plugin, options: &LintOptions) -> PluginReport {
     let mut diagnostics = Vec::new();
     layout::lint(plugin, &mut diagnostics);
     let facts = manifest::lint(plugin, &mut diagnostics);
     rules_script::lint(plugin, facts.as_ref(), &mut diagnostics);
-    let sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
+    let shipped_sources = shipped::lint(
+        plugin,
+        options.wazo_version.as_deref(),
+        None,
+        &mut diagnostics,
+    );
+    let mut sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
         .into_iter()
         .filter_map(|s| s.source().cloned())
         .collect();
+    sources.extend(shipped_sources);
     sort(&mut diagnostics);
     PluginReport {
         display: plugin.display.clone(),

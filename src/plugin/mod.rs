@@ -6,4 +6,5 @@ pub mod git;
 pub mod links;
 pub mod load;
 pub mod names;
+pub mod shipped;
 pub mod yaml;
