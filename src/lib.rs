@@ -6,8 +6,8 @@
 
 pub mod confd;
 pub mod debian;
-pub mod dialplan;
 pub mod diagnostic;
+pub mod dialplan;
 pub mod fix;
 pub mod lint;
 pub mod lsp;

@@ -92,7 +92,9 @@ mod tests {
     use super::*;
 
     fn value(text: &str) -> Value {
-        let node = crate::plugin::yaml::parse(text).expect("yaml").expect("doc");
+        let node = crate::plugin::yaml::parse(text)
+            .expect("yaml")
+            .expect("doc");
         Value::from_node(&node, text)
     }
 

@@ -60,7 +60,10 @@ impl ConfdFile {
     /// The value of top-level key `key`: the first one, as the service keeps only one (PyYAML
     /// keeps the last of duplicates, which WP101's rule reports in plugin.yml; here the last).
     pub fn get(&self, key: &str) -> Option<&yaml::Entry> {
-        self.entries().iter().rev().find(|e| key_text(&e.key) == Some(key))
+        self.entries()
+            .iter()
+            .rev()
+            .find(|e| key_text(&e.key) == Some(key))
     }
 }
 

@@ -124,7 +124,8 @@ pub fn parse(text: &str) -> Dialplan {
                     (false, false)
                 }
             };
-            let name_start = span.start + 1 + (rest[..close].len() - rest[..close].trim_start().len());
+            let name_start =
+                span.start + 1 + (rest[..close].len() - rest[..close].trim_start().len());
             globals = matches!(name.as_str(), "general" | "globals");
             out.contexts.push(Context {
                 name_span: name_start..name_start + name.len(),
@@ -182,7 +183,9 @@ pub fn parse(text: &str) -> Dialplan {
             k if OTHER_KEYS.contains(&k) => {}
             k => out.problems.push(Problem {
                 span,
-                message: format!("`{k}` is not a dialplan line: expected `exten`, `same` or `include`"),
+                message: format!(
+                    "`{k}` is not a dialplan line: expected `exten`, `same` or `include`"
+                ),
                 kind: ProblemKind::Syntax,
             }),
         }
@@ -241,7 +244,11 @@ fn extension(
     let app_text = parts.next().unwrap_or("");
     let (prio_word, label) = match prio_text.split_once('(') {
         Some((p, l)) if l.ends_with(')') => (p.trim(), Some(l[..l.len() - 1].to_string())),
-        Some(_) => return Err(format!("priority `{prio_text}`: the label's `(` is not closed")),
+        Some(_) => {
+            return Err(format!(
+                "priority `{prio_text}`: the label's `(` is not closed"
+            ));
+        }
         None => (prio_text, None),
     };
     let previous = last.filter(|(e, _)| *e == exten).and_then(|(_, n)| *n);
@@ -249,13 +256,21 @@ fn extension(
         "hint" => (Priority::Hint, None),
         "n" => (Priority::Next, Some(previous.map_or(1, |n| n + 1))),
         p if p.starts_with("n+") => {
-            let k: u32 = p[2..].parse().map_err(|_| format!("priority `{p}` is not n+NUMBER"))?;
+            let k: u32 = p[2..]
+                .parse()
+                .map_err(|_| format!("priority `{p}` is not n+NUMBER"))?;
             (Priority::Next, Some(previous.map_or(1, |n| n + k)))
         }
         p => match p.parse::<u32>() {
             Ok(n) if n > 0 => (Priority::Number(n), Some(n)),
-            _ if p.is_empty() => return Err("a priority is missing (1, n, n(label) or hint)".into()),
-            _ => return Err(format!("priority `{p}` is not a number, `n`, `n(label)` or `hint`")),
+            _ if p.is_empty() => {
+                return Err("a priority is missing (1, n, n(label) or hint)".into());
+            }
+            _ => {
+                return Err(format!(
+                    "priority `{p}` is not a number, `n`, `n(label)` or `hint`"
+                ));
+            }
         },
     };
     if key == "same" && matches!(priority, Priority::Number(1)) && previous.is_some() {
@@ -268,7 +283,10 @@ fn extension(
     let app_offset = value.len() - app_text.len() + (app_text.len() - app_text.trim_start().len());
     let app_start = value_start + app_offset;
     let (app, args) = match app_text_trim.split_once('(') {
-        Some((a, rest)) => (a.trim().to_string(), rest.strip_suffix(')').unwrap_or(rest).to_string()),
+        Some((a, rest)) => (
+            a.trim().to_string(),
+            rest.strip_suffix(')').unwrap_or(rest).to_string(),
+        ),
         None => (app_text_trim.to_string(), String::new()),
     };
     if priority != Priority::Hint {
@@ -414,7 +432,8 @@ pub const WAZO_CONTEXTS: &[&str] = &[
     "xivo-verbose",
     "xivo_subr_switchboard",
     "xivo_switchboard_answered_callback",
-    "xivo_switchboard_retrieve",];
+    "xivo_switchboard_retrieve",
+];
 
 /// Hook subroutine prefixes Wazo calls (`uc-doc/api_sdk/subroutine.md`), which must `Return()`.
 pub const HOOK_PREFIXES: &[&str] = &["xivo-subrgbl-", "xivo-subrfwd-"];
@@ -451,7 +470,9 @@ mod tests {
 
     #[test]
     fn problems() {
-        let d = parse("exten = 1,1,NoOp()\n[c]\nexten = 1,1,NoOp(\nexten = 2,x,NoOp()\nsame = n,Set(A=\"b)\nfoo\n");
+        let d = parse(
+            "exten = 1,1,NoOp()\n[c]\nexten = 1,1,NoOp(\nexten = 2,x,NoOp()\nsame = n,Set(A=\"b)\nfoo\n",
+        );
         let kinds: Vec<_> = d.problems.iter().map(|p| p.kind).collect();
         assert_eq!(kinds[0], ProblemKind::OutsideContext);
         assert_eq!(d.problems.len(), 5, "{:?}", d.problems);
@@ -459,7 +480,8 @@ mod tests {
 
     #[test]
     fn a_semicolon_can_be_escaped_and_a_block_comment_spans_lines() {
-        let d = parse("[c]\nexten = 1,1,Set(A=a\\;b) ; comment\n;-- a\nblock --;\nsame = n,Hangup()\n");
+        let d =
+            parse("[c]\nexten = 1,1,Set(A=a\\;b) ; comment\n;-- a\nblock --;\nsame = n,Hangup()\n");
         assert!(d.problems.is_empty(), "{:?}", d.problems);
         assert_eq!(d.contexts[0].extensions.len(), 2);
     }

@@ -182,7 +182,10 @@ pub static RULES: &[Rule] = &[
         &s::entry_point_module_missing::CHECK,
         Shipped(s::entry_point_module_missing::run),
     ),
-    rule(&s::api_spec_missing::CHECK, Shipped(s::api_spec_missing::run)),
+    rule(
+        &s::api_spec_missing::CHECK,
+        Shipped(s::api_spec_missing::run),
+    ),
     rule(
         &s::entry_point_not_enabled::CHECK,
         Shipped(s::entry_point_not_enabled::run),
@@ -203,7 +206,10 @@ pub static RULES: &[Rule] = &[
         &s::asterisk_not_reloaded::CHECK,
         Shipped(s::asterisk_not_reloaded::run),
     ),
-    rule(&s::packaging_syntax::CHECK, Shipped(s::packaging_syntax::run)),
+    rule(
+        &s::packaging_syntax::CHECK,
+        Shipped(s::packaging_syntax::run),
+    ),
     rule(
         &s::confd_service_unknown::CHECK,
         Shipped(s::confd_service_unknown::run),
@@ -224,7 +230,10 @@ pub static RULES: &[Rule] = &[
         &s::confd_enabled_not_boolean::CHECK,
         Shipped(s::confd_enabled_not_boolean::run),
     ),
-    rule(&s::confd_key_unknown::CHECK, Shipped(s::confd_key_unknown::run)),
+    rule(
+        &s::confd_key_unknown::CHECK,
+        Shipped(s::confd_key_unknown::run),
+    ),
     rule(
         &s::dialplan_outside_context::CHECK,
         Shipped(s::dialplan_outside_context::run),

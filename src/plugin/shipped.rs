@@ -75,7 +75,9 @@ impl Shipped {
     /// The files under a folder of the server (`/etc/asterisk/extensions_extra.d`).
     pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a ShippedFile> + 'a {
         let prefix = format!("{}/", dir.trim_end_matches('/'));
-        self.files.iter().filter(move |f| f.path.starts_with(&prefix))
+        self.files
+            .iter()
+            .filter(move |f| f.path.starts_with(&prefix))
     }
 
     /// Whether the list may miss configuration files: a command that is not a Python install
@@ -88,10 +90,7 @@ impl Shipped {
     pub fn ships_under(&self, dir: &str) -> bool {
         let prefix = format!("{}/", dir.trim_end_matches('/'));
         self.under(dir).next().is_some()
-            || self
-                .dirs
-                .iter()
-                .any(|d| d == dir || d.starts_with(&prefix))
+            || self.dirs.iter().any(|d| d == dir || d.starts_with(&prefix))
     }
 
     /// Lists a staged package tree (the `${pkgdir}` a real `rules package` filled).
@@ -338,7 +337,10 @@ impl State<'_> {
             }
             "tar" | "unzip" | "dpkg-deb" | "cpio" => {
                 if command.args.iter().any(|a| a.raw.contains("pkgdir")) {
-                    self.opaque(&command.span, format!("`{name}` unpacking into ${{pkgdir}}"));
+                    self.opaque(
+                        &command.span,
+                        format!("`{name}` unpacking into ${{pkgdir}}"),
+                    );
                 }
             }
             "pip" | "pip3" | "python" | "python3" => {

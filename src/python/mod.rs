@@ -107,9 +107,7 @@ pub fn valid_target(target: &str) -> bool {
         !s.is_empty()
             && s.split('.').all(|part| {
                 let mut chars = part.chars();
-                chars
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
                     && chars.all(|c| c.is_alphanumeric() || c == '_')
             })
     };

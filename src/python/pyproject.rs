@@ -9,7 +9,8 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
         Ok(d) => d,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            out.errors.push((rel.to_path_buf(), e.message().to_string(), span));
+            out.errors
+                .push((rel.to_path_buf(), e.message().to_string(), span));
             return;
         }
     };
@@ -20,10 +21,14 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
         .and_then(|e| e.as_table())
     {
         for (group, table) in groups {
-            let Some(table) = table.as_table() else { continue };
+            let Some(table) = table.as_table() else {
+                continue;
+            };
             let group_span = find(text, group).unwrap_or(0..0);
             for (name, target) in table {
-                let Some(target) = target.as_str() else { continue };
+                let Some(target) = target.as_str() else {
+                    continue;
+                };
                 let span = find_after(text, group_span.end, target).unwrap_or(group_span.clone());
                 out.entry_points.push(EntryPoint {
                     group: group.clone(),
@@ -75,7 +80,13 @@ mod tests {
         let mut out = Packaging::default();
         read(Path::new("pyproject.toml"), text, &mut out);
         assert_eq!(out.entry_points.len(), 1);
-        assert_eq!(&text[out.entry_points[0].span.clone()], "my_x.plugin:Plugin");
-        assert_eq!(&text[out.entry_points[0].group_span.clone()], "wazo_calld.plugins");
+        assert_eq!(
+            &text[out.entry_points[0].span.clone()],
+            "my_x.plugin:Plugin"
+        );
+        assert_eq!(
+            &text[out.entry_points[0].group_span.clone()],
+            "wazo_calld.plugins"
+        );
     }
 }

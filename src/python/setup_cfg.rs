@@ -30,7 +30,10 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
                 if !indented {
                     let (key, value) = trimmed.split_once(['=', ':']).unwrap_or((trimmed, ""));
                     let key_start = span.start;
-                    group = Some((key.trim().to_string(), key_start..key_start + key.trim().len()));
+                    group = Some((
+                        key.trim().to_string(),
+                        key_start..key_start + key.trim().len(),
+                    ));
                     if let Some((name, target)) = split_spec(value)
                         && let Some((g, gs)) = &group
                     {
@@ -48,15 +51,21 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
                 } else {
                     trimmed.split_once(['=', ':']).map_or("", |(_, v)| v)
                 };
-                out.package_data
-                    .extend(value.split([',', ' ']).filter(|s| !s.is_empty()).map(String::from));
+                out.package_data.extend(
+                    value
+                        .split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(String::from),
+                );
             }
             "options" if !indented => {
                 if let Some((k, v)) = trimmed.split_once(['=', ':'])
                     && k.trim() == "include_package_data"
                 {
-                    out.include_package_data |=
-                        matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1" | "on");
+                    out.include_package_data |= matches!(
+                        v.trim().to_ascii_lowercase().as_str(),
+                        "true" | "yes" | "1" | "on"
+                    );
                 }
             }
             _ => {}
@@ -84,7 +93,12 @@ fn push(
 }
 
 /// setup.py's `entry_points="""[group]\nname = target"""`: every entry point points at the string.
-pub(super) fn read_ini_entry_points(rel: &Path, text: &str, span: Range<usize>, out: &mut Packaging) {
+pub(super) fn read_ini_entry_points(
+    rel: &Path,
+    text: &str,
+    span: Range<usize>,
+    out: &mut Packaging,
+) {
     let mut group: Option<String> = None;
     for line in text.lines() {
         let t = line.trim();
@@ -107,8 +121,14 @@ mod tests {
         read(Path::new("setup.cfg"), text, &mut out);
         assert_eq!(out.entry_points.len(), 2);
         assert_eq!(out.entry_points[1].name, "y");
-        assert_eq!(&text[out.entry_points[0].group_span.clone()], "wazo_calld.plugins");
-        assert_eq!(&text[out.entry_points[0].span.clone()], "x = my_x.plugin:Plugin");
+        assert_eq!(
+            &text[out.entry_points[0].group_span.clone()],
+            "wazo_calld.plugins"
+        );
+        assert_eq!(
+            &text[out.entry_points[0].span.clone()],
+            "x = my_x.plugin:Plugin"
+        );
         assert!(out.include_package_data);
     }
 }

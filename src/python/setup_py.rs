@@ -15,7 +15,8 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
         Err(e) => {
             let start = usize::from(e.location.start()).min(text.len());
             let end = usize::from(e.location.end()).clamp(start, text.len());
-            out.errors.push((rel.to_path_buf(), e.error.to_string(), start..end));
+            out.errors
+                .push((rel.to_path_buf(), e.error.to_string(), start..end));
             return;
         }
     };
@@ -167,7 +168,10 @@ mod tests {
         read(Path::new("setup.py"), text, &mut out);
         assert_eq!(out.entry_points.len(), 1);
         let ep = &out.entry_points[0];
-        assert_eq!((ep.group.as_str(), ep.name.as_str()), ("wazo_calld.plugins", "x"));
+        assert_eq!(
+            (ep.group.as_str(), ep.name.as_str()),
+            ("wazo_calld.plugins", "x")
+        );
         assert_eq!(ep.target, "my_x.plugin:Plugin");
         assert_eq!(&text[ep.group_span.clone()], "'wazo_calld.plugins'");
         assert_eq!(out.package_data, ["api.yml"]);

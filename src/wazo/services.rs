@@ -133,7 +133,12 @@ pub static SERVICES: &[Service] = &[
     Service {
         name: "wazo-calld",
         groups: &[g("wazo_calld.plugins", EP, true)],
-        keys: &["collectd", "remote_credentials", "phoned", "max_meeting_participants"],
+        keys: &[
+            "collectd",
+            "remote_credentials",
+            "phoned",
+            "max_meeting_participants",
+        ],
         unit: true,
     },
     Service {
@@ -147,7 +152,11 @@ pub static SERVICES: &[Service] = &[
         groups: &[
             g("wazo_auth.http", Flat("enabled_http_plugins"), true),
             g("wazo_auth.backends", Flat("enabled_backend_plugins"), false),
-            g("wazo_auth.metadata", Flat("enabled_metadata_plugins"), false),
+            g(
+                "wazo_auth.metadata",
+                Flat("enabled_metadata_plugins"),
+                false,
+            ),
             g(
                 "wazo_auth.external_auth",
                 Flat("enabled_external_auth_plugins"),
@@ -197,7 +206,13 @@ pub static SERVICES: &[Service] = &[
             ),
             g("wazo_dird.views", Nested("enabled_plugins", "views"), true),
         ],
-        keys: &["services", "views", "sources", "source_config_dir", "displays"],
+        keys: &[
+            "services",
+            "views",
+            "sources",
+            "source_config_dir",
+            "displays",
+        ],
         unit: true,
     },
     Service {
@@ -233,7 +248,12 @@ pub static SERVICES: &[Service] = &[
                 false,
             ),
         ],
-        keys: &["enabled_services", "enabled_celery_tasks", "hook_max_attempts", "mobile_apns_host"],
+        keys: &[
+            "enabled_services",
+            "enabled_celery_tasks",
+            "hook_max_attempts",
+            "mobile_apns_host",
+        ],
         unit: true,
     },
     Service {
@@ -275,7 +295,13 @@ pub static SERVICES: &[Service] = &[
     Service {
         name: "wazo-confgend",
         groups: &[],
-        keys: &["plugins", "cache", "listen_address", "listen_port", "templates"],
+        keys: &[
+            "plugins",
+            "cache",
+            "listen_address",
+            "listen_port",
+            "templates",
+        ],
         unit: true,
     },
     Service {
@@ -303,7 +329,15 @@ pub static SERVICES: &[Service] = &[
     Service {
         name: "wazo-plugind",
         groups: &[],
-        keys: &["backup_rules_dir", "build_dir", "download_dir", "extract_dir", "metadata_dir", "market", "default_branch"],
+        keys: &[
+            "backup_rules_dir",
+            "build_dir",
+            "download_dir",
+            "extract_dir",
+            "metadata_dir",
+            "market",
+            "default_branch",
+        ],
         unit: true,
     },
     Service {
@@ -402,7 +436,9 @@ impl GroupRef {
 
 /// Every known group name, for suggestions.
 pub fn group_names() -> impl Iterator<Item = &'static str> {
-    SERVICES.iter().flat_map(|s| s.groups.iter().map(|g| g.name))
+    SERVICES
+        .iter()
+        .flat_map(|s| s.groups.iter().map(|g| g.name))
 }
 
 /// The legacy rename a group falls under: (old prefix, new prefix, release).
@@ -415,7 +451,10 @@ pub fn legacy_group(name: &str) -> Option<(&'static str, &'static str, &'static 
 
 /// The legacy rename of a service folder.
 pub fn legacy_service(name: &str) -> Option<(&'static str, &'static str, &'static str)> {
-    LEGACY_SERVICES.iter().find(|(old, _, _)| *old == name).copied()
+    LEGACY_SERVICES
+        .iter()
+        .find(|(old, _, _)| *old == name)
+        .copied()
 }
 
 #[cfg(test)]
@@ -424,7 +463,10 @@ mod tests {
 
     #[test]
     fn groups_resolve_to_their_service() {
-        assert_eq!(group("wazo_calld.plugins").map(|(s, _)| s.name), Some("wazo-calld"));
+        assert_eq!(
+            group("wazo_calld.plugins").map(|(s, _)| s.name),
+            Some("wazo-calld")
+        );
         let (s, g) = group("wazo_confgend.asterisk.pjsip.conf").expect("confgend");
         assert_eq!(s.name, "wazo-confgend");
         assert_eq!(g.enable(), Enable::Confgend);

@@ -41,11 +41,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let listed = cx.packaging.include_package_data
-            || cx
-                .packaging
-                .package_data
-                .iter()
-                .any(|p| p.ends_with("api.yml") || p == "*.yml" || p == "*" || p.ends_with("/*.yml"));
+            || cx.packaging.package_data.iter().any(|p| {
+                p.ends_with("api.yml") || p == "*.yml" || p == "*" || p.ends_with("/*.yml")
+            });
         if listed {
             continue;
         }

@@ -29,8 +29,11 @@ pub fn reloads_asterisk(c: &Command) -> bool {
             .iter()
             .any(|a| a.contains("reload") || a.contains("module load")),
         "systemctl" | "service" => {
-            args.iter().any(|a| a == "asterisk" || a == "asterisk.service")
-                && args.iter().any(|a| a.contains("reload") || a.contains("restart"))
+            args.iter()
+                .any(|a| a == "asterisk" || a == "asterisk.service")
+                && args
+                    .iter()
+                    .any(|a| a.contains("reload") || a.contains("restart"))
         }
         "wazo-confgen" | "xivo-confgen" => true,
         _ => false,
@@ -41,10 +44,16 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     if !cx.rules_known() || !cx.shipped.ships_under("/etc/asterisk") {
         return;
     }
-    if cx.commands_in("install").iter().any(|c| reloads_asterisk(c)) {
+    if cx
+        .commands_in("install")
+        .iter()
+        .any(|c| reloads_asterisk(c))
+    {
         return;
     }
-    let Some(span) = cx.arm_span("install") else { return };
+    let Some(span) = cx.arm_span("install") else {
+        return;
+    };
     out.push(
         cx.diag(
             &CHECK,
@@ -52,6 +61,8 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             "the plugin ships /etc/asterisk files and `install` does not reload Asterisk",
         )
         .at(span, Some("no `asterisk -rx '... reload'`".to_string()))
-        .help("add `asterisk -rx 'dialplan reload'` (or `module reload <module>`) to the install arm"),
+        .help(
+            "add `asterisk -rx 'dialplan reload'` (or `module reload <module>`) to the install arm",
+        ),
     );
 }

@@ -29,7 +29,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     if updates {
         return;
     }
-    let Some(span) = cx.arm_span("install") else { return };
+    let Some(span) = cx.arm_span("install") else {
+        return;
+    };
     out.push(
         cx.diag(
             &CHECK,
@@ -37,6 +39,8 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             "the plugin ships /etc/wazo-auth-keys/conf.d and `install` does not apply it",
         )
         .at(span, Some("no `wazo-auth-keys service update`".to_string()))
-        .help("add `wazo-auth-keys service update` to the install arm, before restarting the service"),
+        .help(
+            "add `wazo-auth-keys service update` to the install arm, before restarting the service",
+        ),
     );
 }

@@ -23,20 +23,33 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for c in &cx.confd {
-        let Some(service) = services::service(&c.service) else { continue };
-        let Some((loaded, parsed)) = &c.loaded else { continue };
+        let Some(service) = services::service(&c.service) else {
+            continue;
+        };
+        let Some((loaded, parsed)) = &c.loaded else {
+            continue;
+        };
         let Some(root) = &parsed.root else { continue };
         for g in service.groups {
             let map = match g.enable {
                 Enable::Flat(k) => wiring::child(root, k),
-                Enable::Nested(k, sub) => wiring::child(root, k).and_then(|m| wiring::child(m, sub)),
+                Enable::Nested(k, sub) => {
+                    wiring::child(root, k).and_then(|m| wiring::child(m, sub))
+                }
                 _ => None,
             };
-            let Some(NodeKind::Map(entries)) = map.map(|m| &m.kind) else { continue };
+            let Some(NodeKind::Map(entries)) = map.map(|m| &m.kind) else {
+                continue;
+            };
             for e in entries {
-                let Some(value) = scalar_value(&e.value) else { continue };
+                let Some(value) = scalar_value(&e.value) else {
+                    continue;
+                };
                 let name = key_text(&e.key).unwrap_or("?");
-                let (raw, _) = e.value.as_scalar().unwrap_or(("", crate::plugin::yaml::Style::Plain));
+                let (raw, _) = e
+                    .value
+                    .as_scalar()
+                    .unwrap_or(("", crate::plugin::yaml::Style::Plain));
                 let falsy_text = matches!(
                     raw.to_ascii_lowercase().as_str(),
                     "false" | "no" | "off" | "0" | "n"
@@ -62,7 +75,10 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .severity(severity)
-                    .help(format!("write `{name}: {}`", if falsy_text { "false" } else { "true" })),
+                    .help(format!(
+                        "write `{name}: {}`",
+                        if falsy_text { "false" } else { "true" }
+                    )),
                 );
             }
         }

@@ -21,8 +21,12 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for c in &cx.confd {
-        let Some(service) = services::service(&c.service) else { continue };
-        let Some((loaded, parsed)) = &c.loaded else { continue };
+        let Some(service) = services::service(&c.service) else {
+            continue;
+        };
+        let Some((loaded, parsed)) = &c.loaded else {
+            continue;
+        };
         let Some(root) = &parsed.root else { continue };
         let mut keys: Vec<(&str, Option<&str>)> = Vec::new();
         for g in service.groups {
@@ -42,7 +46,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             })
             .collect();
         for (key, nested) in keys {
-            let Some(value) = wiring::child(root, key) else { continue };
+            let Some(value) = wiring::child(root, key) else {
+                continue;
+            };
             let bad = |span: std::ops::Range<usize>, what: String| {
                 cx.about(&CHECK, c.file, Some(loaded), Some(span), what)
             };

@@ -24,7 +24,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
         if services::service(&c.service).is_none_or(|s| s.name == "wazo-auth-keys") {
             continue;
         }
-        let Some(why) = skipped_because(&c.name) else { continue };
+        let Some(why) = skipped_because(&c.name) else {
+            continue;
+        };
         let stem = c.name.trim_start_matches('.');
         let stem = stem.strip_suffix(".yaml").unwrap_or(stem);
         out.push(

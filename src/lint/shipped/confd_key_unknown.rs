@@ -21,14 +21,20 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for c in &cx.confd {
-        let Some(service) = services::service(&c.service) else { continue };
+        let Some(service) = services::service(&c.service) else {
+            continue;
+        };
         if service.name == "wazo-auth-keys" {
             continue;
         }
-        let Some((loaded, parsed)) = &c.loaded else { continue };
+        let Some((loaded, parsed)) = &c.loaded else {
+            continue;
+        };
         let known: Vec<&str> = COMMON_KEYS.iter().chain(service.keys).copied().collect();
         for e in parsed.entries() {
-            let Some(key) = key_text(&e.key) else { continue };
+            let Some(key) = key_text(&e.key) else {
+                continue;
+            };
             if known.contains(&key) || key.len() < 5 {
                 continue;
             }

@@ -34,7 +34,10 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                     c.file,
                     None,
                     None,
-                    format!("{old} was renamed {new} in Wazo {release}: nothing reads {}", c.file.path),
+                    format!(
+                        "{old} was renamed {new} in Wazo {release}: nothing reads {}",
+                        c.file.path
+                    ),
                 )
                 .severity(Severity::Error)
                 .help(format!("ship it as /etc/{new}/conf.d/{}", c.name)),

@@ -28,7 +28,10 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                 d.file,
                 None,
                 None,
-                format!("{} is included into the dialplan like any .conf file", d.file.path),
+                format!(
+                    "{} is included into the dialplan like any .conf file",
+                    d.file.path
+                ),
             )
             .help("do not ship it: remove the file, or copy only *.conf"),
         );

@@ -21,7 +21,9 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for d in &cx.dialplans {
-        let Some((loaded, parsed)) = &d.loaded else { continue };
+        let Some((loaded, parsed)) = &d.loaded else {
+            continue;
+        };
         for c in &parsed.contexts {
             if c.template || !HOOK_PREFIXES.iter().any(|p| c.name.starts_with(p)) {
                 continue;
@@ -29,7 +31,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             let returns = c.extensions.iter().any(|e| {
                 let app = e.app.to_ascii_lowercase();
                 // Return, or a jump/ExecIf that may return (not followed further).
-                app == "return" || e.args.to_ascii_lowercase().contains("return") || app.starts_with("goto")
+                app == "return"
+                    || e.args.to_ascii_lowercase().contains("return")
+                    || app.starts_with("goto")
             });
             if returns || c.extensions.is_empty() {
                 continue;

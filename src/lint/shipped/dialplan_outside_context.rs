@@ -20,11 +20,23 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for d in &cx.dialplans {
-        let Some((loaded, parsed)) = &d.loaded else { continue };
-        for p in parsed.problems.iter().filter(|p| p.kind == ProblemKind::OutsideContext) {
+        let Some((loaded, parsed)) = &d.loaded else {
+            continue;
+        };
+        for p in parsed
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::OutsideContext)
+        {
             out.push(
-                cx.about(&CHECK, d.file, Some(loaded), Some(p.span.clone()), p.message.clone())
-                    .help("start the file with the context it belongs to, e.g. [xivo-extrafeatures]"),
+                cx.about(
+                    &CHECK,
+                    d.file,
+                    Some(loaded),
+                    Some(p.span.clone()),
+                    p.message.clone(),
+                )
+                .help("start the file with the context it belongs to, e.g. [xivo-extrafeatures]"),
             );
         }
     }

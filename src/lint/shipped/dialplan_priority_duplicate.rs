@@ -22,11 +22,15 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for d in &cx.dialplans {
-        let Some((loaded, parsed)) = &d.loaded else { continue };
+        let Some((loaded, parsed)) = &d.loaded else {
+            continue;
+        };
         for context in &parsed.contexts {
             let mut seen: HashMap<(&str, u32), std::ops::Range<usize>> = HashMap::new();
             for e in &context.extensions {
-                let (Some(n), false) = (e.number, e.priority == Priority::Hint) else { continue };
+                let (Some(n), false) = (e.number, e.priority == Priority::Hint) else {
+                    continue;
+                };
                 if let Some(first) = seen.get(&(e.exten.as_str(), n)) {
                     out.push(
                         cx.about(

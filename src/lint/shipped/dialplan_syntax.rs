@@ -21,9 +21,21 @@ pub const CHECK: Check = Check {
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for d in &cx.dialplans {
-        let Some((loaded, parsed)) = &d.loaded else { continue };
-        for p in parsed.problems.iter().filter(|p| p.kind == ProblemKind::Syntax) {
-            out.push(cx.about(&CHECK, d.file, Some(loaded), Some(p.span.clone()), p.message.clone()));
+        let Some((loaded, parsed)) = &d.loaded else {
+            continue;
+        };
+        for p in parsed
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::Syntax)
+        {
+            out.push(cx.about(
+                &CHECK,
+                d.file,
+                Some(loaded),
+                Some(p.span.clone()),
+                p.message.clone(),
+            ));
         }
     }
 }

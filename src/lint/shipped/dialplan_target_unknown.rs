@@ -28,7 +28,9 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
         .flat_map(|(_, p)| p.contexts.iter().map(|c| c.name.as_str()))
         .collect();
     for d in &cx.dialplans {
-        let Some((loaded, parsed)) = &d.loaded else { continue };
+        let Some((loaded, parsed)) = &d.loaded else {
+            continue;
+        };
         for e in parsed.contexts.iter().flat_map(|c| &c.extensions) {
             let app = e.app.to_ascii_lowercase();
             if !JUMPS.contains(&app.as_str()) {
@@ -53,9 +55,15 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                     d.file,
                     Some(loaded),
                     Some(e.app_span.clone()),
-                    format!("{} jumps to context `{ctx}`, which neither the plugin nor Wazo defines", e.app),
+                    format!(
+                        "{} jumps to context `{ctx}`, which neither the plugin nor Wazo defines",
+                        e.app
+                    ),
                 );
-                if let Some(m) = crate::wazo::did_you_mean(&ctx, own.iter().copied().chain(WAZO_CONTEXTS.iter().copied())) {
+                if let Some(m) = crate::wazo::did_you_mean(
+                    &ctx,
+                    own.iter().copied().chain(WAZO_CONTEXTS.iter().copied()),
+                ) {
                     diag = diag.help(format!("did you mean `{m}`?"));
                 }
                 out.push(diag);

@@ -31,6 +31,21 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let renamed = format!("{new}{}", &ep.group[old.len()..]);
+        if old == "wazo_admin_ui." {
+            out.push(
+                cx.diag(
+                    &CHECK,
+                    &ep.file,
+                    format!(
+                        "`{}` is wazo-admin-ui's, removed in Wazo {release} and replaced by wazo-ui: Wazo {} does not load it",
+                        ep.group, cx.target.name
+                    ),
+                )
+                .at(ep.group_span.clone(), Some("legacy group".to_string()))
+                .help(format!("port the plugin to wazo-ui (`{renamed}`)")),
+            );
+            continue;
+        }
         out.push(
             cx.diag(
                 &CHECK,

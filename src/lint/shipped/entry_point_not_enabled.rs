@@ -30,7 +30,22 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
         if group.enable() == Enable::All {
             continue;
         }
-        let files: Vec<_> = cx.confd_of(service.name).collect();
+        // A plugin that writes the service's conf.d itself at install time (`install -m 644
+        // ... /etc/<service>/conf.d/...`) is not judged on what it packages.
+        let confd_dir = format!("/etc/{}/conf.d", service.name);
+        if cx
+            .commands_in("install")
+            .iter()
+            .any(|c| c.args.iter().any(|a| a.raw.contains(&confd_dir)))
+        {
+            continue;
+        }
+        // The files the service reads: named *.yml, not hidden, and parsed.
+        let files: Vec<_> = cx
+            .confd_of(service.name)
+            .filter(|f| crate::confd::skipped_because(&f.name).is_none())
+            .filter(|f| f.loaded.as_ref().is_none_or(|(_, p)| p.error.is_none()))
+            .collect();
         // A conf.d file whose content is unknown (built, generated) may enable it.
         if files.iter().any(|f| f.loaded.is_none()) {
             continue;

@@ -32,7 +32,10 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                     ep.name, ep.target
                 ),
             )
-            .at(ep.span.clone(), Some("not package.module:Attribute".to_string()))
+            .at(
+                ep.span.clone(),
+                Some("not package.module:Attribute".to_string()),
+            )
             .help("name the module with dotted Python identifiers: `my_plugin.plugin:Plugin`"),
         );
     }

@@ -146,8 +146,11 @@ impl<'a> ShippedCx<'a> {
     }
 
     /// Whether the rules script could be read well enough to tell what an arm runs.
+    /// A shell script only: a Makefile's recipes are not read as commands.
     pub fn rules_known(&self) -> bool {
-        self.rules.as_ref().is_some_and(|r| r.table.is_some())
+        self.rules
+            .as_ref()
+            .is_some_and(|r| r.table.is_some() && r.script.is_some_and(|s| s.dialect().is_some()))
     }
 
     /// Where the pattern of the arm handling `command` is (`install)`), if there is one.
@@ -177,7 +180,10 @@ struct ParsedRules {
 fn load<'a>(plugin: &Plugin, file: &'a ShippedFile) -> Option<Loaded<'a>> {
     let (rel, path) = match &file.origin {
         Origin::Plugin(rel) => (rel.clone(), plugin.root.as_ref()?.join(rel)),
-        Origin::Staged(abs) => (PathBuf::from(file.path.trim_start_matches('/')), abs.clone()),
+        Origin::Staged(abs) => (
+            PathBuf::from(file.path.trim_start_matches('/')),
+            abs.clone(),
+        ),
         Origin::Generated => return None,
     };
     let meta = std::fs::metadata(&path).ok()?;
@@ -269,10 +275,14 @@ pub fn lint(
             && is_dialplan_folder(folder)
             && !name.contains('/')
         {
-            let loaded = load(plugin, file).map(|l| {
-                let parsed = dialplan::parse(&l.text);
-                (l, parsed)
-            });
+            // Only *.conf files are read as dialplan: anything else in extensions_extra.d is
+            // WP605's (it is included all the same, but is rarely dialplan at all).
+            let loaded = load(plugin, file)
+                .filter(|_| name.ends_with(".conf"))
+                .map(|l| {
+                    let parsed = dialplan::parse(&l.text);
+                    (l, parsed)
+                });
             cx.dialplans.push(DialplanFile {
                 file,
                 folder: folder.to_string(),
@@ -360,8 +370,7 @@ pub fn restarts(command: &Command, unit: &str) -> bool {
             }) && args.iter().any(names_unit)
         }
         "service" => {
-            args.first().is_some_and(names_unit)
-                && args.get(1).is_some_and(|a| a == "restart")
+            args.first().is_some_and(names_unit) && args.get(1).is_some_and(|a| a == "restart")
         }
         "wazo-service" => args.iter().any(|a| a == "restart"),
         "deb-systemd-invoke" => args.iter().any(|a| a == "restart") && args.iter().any(names_unit),

@@ -19,8 +19,12 @@ pub const CHECK: Check = Check {
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     for (file, message, span) in &cx.packaging.errors {
         out.push(
-            cx.diag(&CHECK, file, format!("{} cannot be parsed: {message}", file.display()))
-                .at(span.clone(), None),
+            cx.diag(
+                &CHECK,
+                file,
+                format!("{} cannot be parsed: {message}", file.display()),
+            )
+            .at(span.clone(), None),
         );
     }
 }

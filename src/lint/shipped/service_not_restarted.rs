@@ -16,7 +16,8 @@ pub const CHECK: Check = Check {
     why: "A Wazo service reads its conf.d folder and loads its plugins at start-up only: until \
           `systemctl restart <service>` runs in `install`, the plugin does nothing (until the \
           next reboot), and without a restart in `uninstall` or `postrm` the removed plugin \
-          stays loaded. Real Python plugins restart the service in both.",
+          stays loaded (format 1: postrm runs after the files are gone). Real Python plugins \
+          restart the service in both.",
     example: "#!/bin/sh\ncase \"$1\" in\n    build|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${pkgdir}/etc/wazo-calld/conf.d\"\n        cp x.yml \"${pkgdir}/etc/wazo-calld/conf.d/\"\n        ;;\n    install)\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     fixed: "#!/bin/sh\ncase \"$1\" in\n    build|uninstall)\n        ;;\n    package)\n        mkdir -p \"${pkgdir}/etc/wazo-calld/conf.d\"\n        cp x.yml \"${pkgdir}/etc/wazo-calld/conf.d/\"\n        ;;\n    install|postrm)\n        systemctl restart wazo-calld\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
 };
@@ -42,6 +43,15 @@ pub fn services_touched(cx: &ShippedCx) -> BTreeSet<&'static str> {
     out
 }
 
+/// plugin_format_version as wazo-plugind reads it (0 when absent or unreadable).
+fn format_version(cx: &ShippedCx) -> i128 {
+    cx.manifest
+        .and_then(|m| super::wiring::child(m, "plugin_format_version"))
+        .and_then(crate::confd::scalar_value)
+        .and_then(|v| v.as_i128())
+        .unwrap_or(0)
+}
+
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     if !cx.rules_known() {
         return;
@@ -61,8 +71,12 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                 .help(format!("add `systemctl restart {service}` to the install arm")),
             );
         }
+        // With format 0 there is no postrm, and a restart in uninstall (prerm) runs while the
+        // files are still there: nothing can unload the plugin then, so only format 1 is held
+        // to it.
         let removal = ["uninstall", "postrm"];
-        if !removal.iter().any(|a| restarted_in(a))
+        if format_version(cx) >= 1
+            && !removal.iter().any(|a| restarted_in(a))
             && let Some(span) = cx.arm_span("postrm").or_else(|| cx.arm_span("uninstall"))
         {
             out.push(

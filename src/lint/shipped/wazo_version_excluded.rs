@@ -25,8 +25,12 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     let Some(root) = cx.manifest else { return };
     let target = &cx.target.name;
     for (key, is_max) in [("min_wazo_version", false), ("max_wazo_version", true)] {
-        let Some(node) = super::wiring::child(root, key) else { continue };
-        let Some(value) = version_string(node) else { continue };
+        let Some(node) = super::wiring::child(root, key) else {
+            continue;
+        };
+        let Some(value) = version_string(node) else {
+            continue;
+        };
         if check_wazo_version(&value).is_err() {
             continue;
         }
@@ -46,7 +50,11 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
         if numeric == Some(false) {
             message.push_str(" (as numbers it would be accepted)");
         }
-        let which = if cx.target.chosen { "the target" } else { "the newest known release" };
+        let which = if cx.target.chosen {
+            "the target"
+        } else {
+            "the newest known release"
+        };
         out.push(
             Diagnostic::new(&CHECK, crate::plugin::load::MANIFEST, message)
                 .at(node.span.clone(), Some(format!("excludes {which}")))

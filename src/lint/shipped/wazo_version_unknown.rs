@@ -25,13 +25,22 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     let oldest = releases::oldest().version();
     let newest = releases::newest();
     for key in ["min_wazo_version", "max_wazo_version"] {
-        let Some(node) = super::wiring::child(root, key) else { continue };
+        let Some(node) = super::wiring::child(root, key) else {
+            continue;
+        };
         // An unquoted number that lost digits (20.10 read as 20.1) is WP108's.
-        if node.as_scalar().is_some_and(|(_, style)| style == crate::plugin::yaml::Style::Plain) {
+        if node
+            .as_scalar()
+            .is_some_and(|(_, style)| style == crate::plugin::yaml::Style::Plain)
+        {
             continue;
         }
-        let Some(value) = version_string(node) else { continue };
-        let Ok(v) = check_wazo_version(&value) else { continue };
+        let Some(value) = version_string(node) else {
+            continue;
+        };
+        let Ok(v) = check_wazo_version(&value) else {
+            continue;
+        };
         // Before the first release documented here, and after the newest, we cannot tell.
         if oldest.as_ref().is_some_and(|o| &v < o) || newest.version().is_some_and(|n| v > n) {
             continue;
@@ -51,9 +60,11 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            Diagnostic::new(&CHECK, crate::plugin::load::MANIFEST, format!(
-                "{key} \"{value}\" is no Wazo release"
-            ))
+            Diagnostic::new(
+                &CHECK,
+                crate::plugin::load::MANIFEST,
+                format!("{key} \"{value}\" is no Wazo release"),
+            )
             .at(node.span.clone(), None)
             .help("use a release number: YY.01 to YY.17"),
         );

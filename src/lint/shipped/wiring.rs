@@ -22,14 +22,16 @@ pub fn child<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
 pub fn enabled(file: &ConfdFile, group: &GroupRef, name: &str) -> Option<bool> {
     let root = file.root.as_ref()?;
     match group.enable() {
-        Enable::Flat(key) => child(root, key).and_then(|m| child(m, name)).map(|v| truthy(v) == Some(true)),
+        Enable::Flat(key) => child(root, key)
+            .and_then(|m| child(m, name))
+            .map(|v| truthy(v) == Some(true)),
         Enable::Nested(key, sub) => child(root, key)
             .and_then(|m| child(m, sub))
             .and_then(|m| child(m, name))
             .map(|v| truthy(v) == Some(true)),
-        Enable::Entries(key) => child(root, key).and_then(|m| child(m, name)).map(|v| {
-            child(v, "enabled").is_some_and(|e| truthy(e) == Some(true))
-        }),
+        Enable::Entries(key) => child(root, key)
+            .and_then(|m| child(m, name))
+            .map(|v| child(v, "enabled").is_some_and(|e| truthy(e) == Some(true))),
         Enable::One(key) => child(root, key)
             .and_then(|v| v.as_scalar())
             .map(|(v, _)| v == name),

@@ -1,0 +1,154 @@
+//! What a plugin ships and how Wazo loads it (WP4xx-WP7xx): each fixture plugin with one seeded
+//! fault gets exactly one finding, and the plugins following the patterns real plugins use
+//! (entry point, conf.d enabling it, restart; a dialplan with its reload) get none.
+
+use std::path::{Path, PathBuf};
+
+use wazo_plugin::lint::{LintOptions, lint_paths, shellcheck::Mode};
+
+fn options(version: Option<&str>) -> LintOptions {
+    LintOptions {
+        shellcheck: Mode::Never,
+        wazo_version: version.map(String::from),
+    }
+}
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir);
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn each_seeded_fault_gives_exactly_one_finding() {
+    let mut seen = 0;
+    for dir in fixtures("checks") {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let code = name.split('-').next().unwrap().to_string();
+        let n: u16 = code[2..].parse().unwrap();
+        if !(400..800).contains(&n) {
+            continue;
+        }
+        seen += 1;
+        let report = lint_paths(std::slice::from_ref(&dir), &options(None)).unwrap();
+        let codes: Vec<_> = report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
+        assert_eq!(codes, [code.clone()], "{name}");
+    }
+    assert!(seen >= 25, "{seen} fixtures");
+}
+
+#[test]
+fn the_patterns_of_real_plugins_lint_clean() {
+    let dirs = fixtures("shipped");
+    assert!(dirs.len() >= 5);
+    for dir in dirs {
+        let report = lint_paths(std::slice::from_ref(&dir), &options(None)).unwrap();
+        assert!(
+            report.plugins[0].diagnostics.is_empty(),
+            "{}: {:#?}",
+            dir.display(),
+            report.plugins[0].diagnostics
+        );
+    }
+}
+
+#[test]
+fn the_target_release_decides_version_bounds_and_legacy_groups() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks");
+    let codes = |dir: &str, version: Option<&str>| -> Vec<String> {
+        let report = lint_paths(&[root.join(dir)], &options(version)).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    // max_wazo_version "25.17": refused on the newest release, accepted on 25.17 itself.
+    assert_eq!(codes("WP700-wazo-version-excluded", None), ["WP700"]);
+    assert!(codes("WP700-wazo-version-excluded", Some("25.17")).is_empty());
+    // xivo_ctid_ng.plugins still loads on a release before the 19.12 rename.
+    assert_eq!(codes("WP401-entry-point-group-legacy", None), ["WP401"]);
+    assert!(!codes("WP401-entry-point-group-legacy", Some("19.10")).contains(&"WP401".to_string()));
+}
+
+#[test]
+fn string_comparison_is_what_refuses_25_10() {
+    // A plugin declaring min_wazo_version "25.9": wazo-plugind refuses 25.10 ("25.10" < "25.9"
+    // as strings) though 25.9 < 25.10 as numbers; the message says so.
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipped/good-dialplan");
+    copy(&fixture, dir.path());
+    let manifest = dir.path().join("wazo/plugin.yml");
+    let text = std::fs::read_to_string(&manifest).unwrap() + "min_wazo_version: \"25.9\"\n";
+    std::fs::write(&manifest, text).unwrap();
+    let report = lint_paths(&[dir.path().to_path_buf()], &options(Some("25.10"))).unwrap();
+    let d = report.plugins[0]
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "WP700")
+        .expect("WP700");
+    assert!(
+        d.message.contains("as numbers it would be accepted"),
+        "{}",
+        d.message
+    );
+    // "25.09" < "25.9" too: Wazo 25.09 itself refuses it; "26.01" > "25.9" installs.
+    let codes = |v: &str| -> Vec<String> {
+        let report = lint_paths(&[dir.path().to_path_buf()], &options(Some(v))).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    assert!(codes("25.09").contains(&"WP700".to_string()));
+    assert!(!codes("26.01").contains(&"WP700".to_string()));
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_staged_package_is_checked_exactly() {
+    use wazo_plugin::plugin::load::Plugin;
+    use wazo_plugin::plugin::shipped::Shipped;
+    let plugin_dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipped/good-python-calld");
+    let staged = tempfile::tempdir().unwrap();
+    let confd = staged.path().join("etc/wazo-calld/conf.d");
+    std::fs::create_dir_all(&confd).unwrap();
+    // The staged package holds a .yaml file the rules script did not show.
+    std::fs::write(
+        confd.join("50-acme-x.yaml"),
+        "enabled_plugins:\n  x: true\n",
+    )
+    .unwrap();
+    let shipped = Shipped::from_staged(staged.path());
+    let plugin = Plugin::load(&plugin_dir, &plugin_dir);
+    let mut out = Vec::new();
+    wazo_plugin::lint::shipped::lint(&plugin, None, Some(&shipped), &mut out);
+    let codes: Vec<_> = out.iter().map(|d| d.code.to_string()).collect();
+    assert!(codes.contains(&"WP501".to_string()), "{codes:?}");
+    assert!(codes.contains(&"WP405".to_string()), "{codes:?}");
+}
