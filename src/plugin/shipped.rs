@@ -337,10 +337,17 @@ impl State<'_> {
             }
             "tar" | "unzip" | "dpkg-deb" | "cpio" => {
                 if command.args.iter().any(|a| a.raw.contains("pkgdir")) {
-                    self.opaque(
-                        &command.span,
-                        format!("`{name}` unpacking into ${{pkgdir}}"),
-                    );
+                    // `tar xf dist/x.tar.gz -C ${pkgdir}`: the tree `setup.py bdist` built,
+                    // Python code (and the setup.py's data_files, which checks account for).
+                    let built = command
+                        .args
+                        .iter()
+                        .any(|a| a.unquoted().starts_with("dist/"));
+                    self.out.opaque.push(Opaque {
+                        span: command.span.clone(),
+                        what: format!("`{name}` unpacking into ${{pkgdir}}"),
+                        python: built,
+                    });
                 }
             }
             "pip" | "pip3" | "python" | "python3" => {

@@ -39,6 +39,9 @@ pub struct Packaging {
     /// `include_package_data` is set (files listed in MANIFEST.in then count).
     pub package_data: Vec<String>,
     pub include_package_data: bool,
+    /// Whether setup.py passes `data_files` (files installed outside the Python packages,
+    /// such as /etc/<service>/conf.d files, by a built distribution).
+    pub data_files: bool,
     /// The packaging files found, with their text: (path inside the plugin, text).
     pub files: Vec<(PathBuf, String)>,
     /// Files that could not be read as what they are: (path, message, span).

@@ -41,6 +41,7 @@ pub(super) fn read(rel: &Path, text: &str, out: &mut Packaging) {
                         }
                     }
                 }
+                "data_files" => out.data_files = true,
                 "include_package_data" => {
                     if let Expr::BooleanLiteral(b) = value {
                         out.include_package_data |= b.value;
@@ -70,10 +71,22 @@ fn collect<'a>(
                     setup_call(c, calls);
                 }
             }
-            Stmt::Expr(e) => {
-                if let Expr::Call(c) = e.value.as_ref() {
-                    setup_call(c, calls);
+            Stmt::Expr(e) => match e.value.as_ref() {
+                Expr::Call(c) => setup_call(c, calls),
+                // `setup(...),` is a tuple holding the call.
+                Expr::Tuple(t) => {
+                    for x in &t.elts {
+                        if let Expr::Call(c) = x {
+                            setup_call(c, calls);
+                        }
+                    }
                 }
+                _ => {}
+            },
+            Stmt::With(w) => collect(&w.body, names, calls),
+            Stmt::Try(t) => {
+                collect(&t.body, names, calls);
+                collect(&t.orelse, names, calls);
             }
             Stmt::If(i) => {
                 collect(&i.body, names, calls);
@@ -175,6 +188,14 @@ mod tests {
         assert_eq!(ep.target, "my_x.plugin:Plugin");
         assert_eq!(&text[ep.group_span.clone()], "'wazo_calld.plugins'");
         assert_eq!(out.package_data, ["api.yml"]);
+    }
+
+    #[test]
+    fn a_call_in_a_tuple_or_a_with_block() {
+        let text = "with open('x') as f:\n    m = 1\nsetup(\n    entry_points={'wazo_calld.plugins': ['k = k.plugin:Plugin']},\n),\n";
+        let mut out = Packaging::default();
+        read(Path::new("setup.py"), text, &mut out);
+        assert_eq!(out.entry_points.len(), 1);
     }
 
     #[test]

@@ -20,7 +20,12 @@ pub const CHECK: Check = Check {
 };
 
 pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
-    if !cx.rules_known() || cx.shipped.may_miss_files() {
+    // A built distribution with data_files may carry the conf.d file itself.
+    let python_opaque = cx.shipped.opaque.iter().any(|o| o.python);
+    if !cx.rules_known()
+        || cx.shipped.may_miss_files()
+        || (python_opaque && cx.packaging.data_files)
+    {
         return;
     }
     for ep in &cx.packaging.entry_points {
