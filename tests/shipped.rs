@@ -152,3 +152,48 @@ fn a_staged_package_is_checked_exactly() {
     assert!(codes.contains(&"WP501".to_string()), "{codes:?}");
     assert!(codes.contains(&"WP405".to_string()), "{codes:?}");
 }
+
+#[test]
+fn the_python_plugin_template_exercises_entry_point_confd_and_restart_checks() {
+    use wazo_plugin::scaffold::{Options, generate_to};
+    let generate = || {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("myplugin");
+        let options = Options {
+            template: "python-plugin".into(),
+            values: vec![
+                ("name".into(), "myplugin".into()),
+                ("namespace".into(), "acme".into()),
+            ],
+            git: false,
+            ..Default::default()
+        };
+        generate_to(&dir, &options).unwrap();
+        (tmp, dir)
+    };
+    let codes = |dir: &Path| -> Vec<String> {
+        let report = lint_paths(&[dir.to_path_buf()], &options(None)).unwrap();
+        report.plugins[0].diagnostics.iter().map(|d| d.code.to_string()).collect()
+    };
+    let (_tmp, dir) = generate();
+    assert!(codes(&dir).is_empty(), "{:?}", codes(&dir));
+    // The conf.d file is what enables the entry point: without it, WP405.
+    let confd = dir.join("etc/wazo-calld/conf.d/50-acme-myplugin.yml");
+    let text = std::fs::read_to_string(&confd).unwrap();
+    std::fs::write(&confd, text.replace("myplugin: true", "myplugin: false")).unwrap();
+    assert_eq!(codes(&dir), ["WP405"]);
+    std::fs::write(&confd, &text).unwrap();
+    // The restart is what makes it take effect: without it, WP407.
+    let rules = dir.join("wazo/rules");
+    let script = std::fs::read_to_string(&rules).unwrap();
+    let once = script.replacen("systemctl restart wazo-calld", "true", 1);
+    std::fs::write(&rules, once).unwrap();
+    assert_eq!(codes(&dir), ["WP407"]);
+    std::fs::write(&rules, &script).unwrap();
+    // The entry point's group is what the service loads: a typo, WP400 (and nothing enables
+    // the misfiled entry point any more).
+    let pyproject = dir.join("pyproject.toml");
+    let toml = std::fs::read_to_string(&pyproject).unwrap();
+    std::fs::write(&pyproject, toml.replace("wazo_calld.plugins", "wazo_calld.plugin")).unwrap();
+    assert_eq!(codes(&dir), ["WP400"]);
+}
