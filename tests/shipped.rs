@@ -43,7 +43,7 @@ fn each_seeded_fault_gives_exactly_one_finding() {
             .iter()
             .map(|d| d.code.to_string())
             .collect();
-        assert_eq!(codes, [code.clone()], "{name}");
+        assert_eq!(codes, [code], "{name}");
     }
     assert!(seen >= 25, "{seen} fixtures");
 }
@@ -173,7 +173,11 @@ fn the_python_plugin_template_exercises_entry_point_confd_and_restart_checks() {
     };
     let codes = |dir: &Path| -> Vec<String> {
         let report = lint_paths(&[dir.to_path_buf()], &options(None)).unwrap();
-        report.plugins[0].diagnostics.iter().map(|d| d.code.to_string()).collect()
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
     };
     let (_tmp, dir) = generate();
     assert!(codes(&dir).is_empty(), "{:?}", codes(&dir));
@@ -194,6 +198,10 @@ fn the_python_plugin_template_exercises_entry_point_confd_and_restart_checks() {
     // the misfiled entry point any more).
     let pyproject = dir.join("pyproject.toml");
     let toml = std::fs::read_to_string(&pyproject).unwrap();
-    std::fs::write(&pyproject, toml.replace("wazo_calld.plugins", "wazo_calld.plugin")).unwrap();
+    std::fs::write(
+        &pyproject,
+        toml.replace("wazo_calld.plugins", "wazo_calld.plugin"),
+    )
+    .unwrap();
     assert_eq!(codes(&dir), ["WP400"]);
 }

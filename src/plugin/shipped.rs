@@ -398,7 +398,7 @@ impl State<'_> {
         let Dest::Pkg(dest) = dest else { return };
         let mut sources = Vec::new();
         for w in &ops {
-            match self.sources(w) {
+            match self.sources(w, rsync) {
                 Some(list) => sources.extend(list),
                 None => self.opaque(&w.span, "a source with unknown parts"),
             }
@@ -408,12 +408,12 @@ impl State<'_> {
             || sources.len() > 1
             || self.is_dir(&dest);
         for source in sources {
-            self.copy_one(&source, &dest, into, recursive, rsync, &dest_word.span);
+            self.copy_one(&source, &dest, into, recursive, &dest_word.span);
         }
     }
 
     /// The plugin-tree paths (or built files) a source word names, globs expanded.
-    fn sources(&self, word: &Word) -> Option<Vec<Source>> {
+    fn sources(&self, word: &Word, rsync: bool) -> Option<Vec<Source>> {
         let text = self.resolve(word)?;
         if text.contains(PKG) {
             // Copying inside the package: a file already listed.
@@ -423,7 +423,8 @@ impl State<'_> {
         if text.starts_with('/') {
             return Some(vec![Source::Outside(text)]);
         }
-        let trailing = text.ends_with('/') || text.ends_with("/.");
+        // `dir/.` copies the folder's contents; so does rsync's `dir/` (cp's `dir/` copies dir).
+        let trailing = text.ends_with("/.") || (rsync && text.ends_with('/'));
         let rel = cwd.join(text.trim_end_matches('.').trim_end_matches('/'));
         let Some(root) = self.root else {
             return Some(vec![Source::Tree {
@@ -469,15 +470,7 @@ impl State<'_> {
         Some(found)
     }
 
-    fn copy_one(
-        &mut self,
-        source: &Source,
-        dest: &str,
-        into: bool,
-        recursive: bool,
-        rsync: bool,
-        span: &Span,
-    ) {
+    fn copy_one(&mut self, source: &Source, dest: &str, into: bool, recursive: bool, span: &Span) {
         match source {
             Source::Outside(path) => {
                 let base = path.rsplit('/').next().unwrap_or(path);
@@ -518,9 +511,8 @@ impl State<'_> {
                     if !recursive {
                         return;
                     }
-                    // `cp -R dir dest/` puts dir inside dest; `dir/.` (and rsync's `dir/`)
-                    // copies its contents.
-                    let target = if *contents || (rsync && *contents) || !into {
+                    // `cp -R dir dest/` puts dir inside dest; `dir/.` copies its contents.
+                    let target = if *contents || !into {
                         dest.to_string()
                     } else {
                         format!("{dest}/{base}")
@@ -590,10 +582,10 @@ impl State<'_> {
             || sources.len() > 1
             || (!flags.contains('D') && self.is_dir(&dest));
         for w in sources {
-            match self.sources(w) {
+            match self.sources(w, false) {
                 Some(list) => {
                     for s in list {
-                        self.copy_one(&s, &dest, into, false, false, &dest_word.span);
+                        self.copy_one(&s, &dest, into, false, &dest_word.span);
                     }
                 }
                 None => self.opaque(&w.span, "a source with unknown parts"),
@@ -609,12 +601,12 @@ impl State<'_> {
         };
         let into = dest_word.unquoted().ends_with('/') || ops.len() > 1 || self.is_dir(&dest);
         for w in ops {
-            let Some(list) = self.sources(w) else {
+            let Some(list) = self.sources(w, false) else {
                 self.opaque(&w.span, "a source with unknown parts");
                 continue;
             };
             for s in list {
-                self.copy_one(&s, &dest, into, true, false, &dest_word.span);
+                self.copy_one(&s, &dest, into, true, &dest_word.span);
                 if let Source::Pkg(from) = s {
                     let from = normalize(&from);
                     let target = if into {

@@ -58,7 +58,7 @@ pub fn enabled(file: &ConfdFile, group: &GroupRef, name: &str) -> Option<bool> {
 
 /// The names a conf.d file enables for a group, with the node of each name (flat and nested
 /// forms only).
-pub fn enabled_names<'n>(file: &'n ConfdFile, enable: Enable) -> Vec<(&'n str, &'n Node)> {
+pub fn enabled_names(file: &ConfdFile, enable: Enable) -> Vec<(&str, &Node)> {
     let Some(root) = file.root.as_ref() else {
         return Vec::new();
     };
