@@ -133,6 +133,7 @@ impl Shipped {
             vars: HashMap::new(),
             cwd: Some(PathBuf::new()),
             out: Shipped::default(),
+            seen: std::collections::HashSet::new(),
         };
         for command in script.commands() {
             let arm = table.arm_of(&command.span);
@@ -179,6 +180,8 @@ struct State<'a> {
     /// The working directory relative to the plugin root; `None` once unknown.
     cwd: Option<PathBuf>,
     out: Shipped,
+    /// The paths in `out.files` (removals may leave stale entries: only a hint).
+    seen: std::collections::HashSet<String>,
 }
 
 /// The marker a resolved `${pkgdir}` becomes.
@@ -273,14 +276,19 @@ impl State<'_> {
         if let Some(parent) = parent(&path) {
             self.out.dirs.insert(parent.to_string());
         }
-        self.out.files.retain(|f| f.path != path);
-        if self.out.files.len() < MAX_FILES {
-            self.out.files.push(ShippedFile {
-                path,
-                origin,
-                span: Some(span.clone()),
-            });
+        // A later copy to the same path replaces the earlier one.
+        if self.seen.contains(&path) {
+            self.out.files.retain(|f| f.path != path);
+        } else if self.out.files.len() < MAX_FILES {
+            self.seen.insert(path.clone());
+        } else {
+            return;
         }
+        self.out.files.push(ShippedFile {
+            path,
+            origin,
+            span: Some(span.clone()),
+        });
     }
 
     fn is_dir(&self, path: &str) -> bool {
@@ -800,6 +808,25 @@ mod tests {
             "tar -xf build.tar -C ${pkgdir}\nfor f in *.conf; do cp \"$f\" ${pkgdir}/etc/; done",
         );
         assert_eq!(s.opaque.len(), 2, "{:?}", s.opaque);
+    }
+
+    #[test]
+    fn copying_a_large_tree_stays_fast_and_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..3000 {
+            let p = dir.path().join(format!("data/{}/f{i}.txt", i % 30));
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, "").expect("write");
+        }
+        let rules = "#!/bin/sh\ncase \"$1\" in\n  package) cp -R . \"${pkgdir}/usr/share/x\" ;;\n  *) exit 1 ;;\nesac\n";
+        let script = crate::shell::parse(rules).expect("parses");
+        let crate::shell::Dispatch::Known(table) = crate::shell::dispatch(&script) else {
+            panic!("no dispatch");
+        };
+        let start = std::time::Instant::now();
+        let s = Shipped::from_rules(Some(dir.path()), &script, &table);
+        assert_eq!(s.files.len(), 3000);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
     #[test]
