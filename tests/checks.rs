@@ -69,7 +69,10 @@ fn each_check_lives_in_a_file_named_after_it() {
 
 #[test]
 fn manifest_examples_trigger_their_check_and_fixes_do_not() {
-    for c in registry::checks().filter(|c| matches!(c.family, Family::Manifest | Family::Release)) {
+    // WP702 compares with a git revision: tests/shipped.rs tests it in a repository.
+    let manifest_checks = registry::checks()
+        .filter(|c| matches!(c.family, Family::Manifest | Family::Release) && c.code != "WP702");
+    for c in manifest_checks {
         let bad = lint_text(Some(c.example), None);
         assert!(
             bad.diagnostics.iter().any(|d| d.code == c.code),
@@ -232,7 +235,9 @@ fn complete_scripts_in_every_dispatch_style_lint_without_errors() {
 
 #[test]
 fn manifest_diagnostics_snapshots() {
-    for c in registry::checks().filter(|c| matches!(c.family, Family::Manifest | Family::Release)) {
+    let manifest_checks = registry::checks()
+        .filter(|c| matches!(c.family, Family::Manifest | Family::Release) && c.code != "WP702");
+    for c in manifest_checks {
         let report = only(lint_text(Some(c.example), None), c.code);
         insta::assert_snapshot!(format!("{}-{}", c.code, c.slug), renderings(&report));
     }

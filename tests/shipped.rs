@@ -10,6 +10,7 @@ fn options(version: Option<&str>) -> LintOptions {
     LintOptions {
         shellcheck: Mode::Never,
         wazo_version: version.map(String::from),
+        since: None,
     }
 }
 
@@ -147,7 +148,7 @@ fn a_staged_package_is_checked_exactly() {
     let shipped = Shipped::from_staged(staged.path());
     let plugin = Plugin::load(&plugin_dir, &plugin_dir);
     let mut out = Vec::new();
-    wazo_plugin::lint::shipped::lint(&plugin, None, Some(&shipped), &mut out);
+    wazo_plugin::lint::shipped::lint(&plugin, &options(None), Some(&shipped), &mut out);
     let codes: Vec<_> = out.iter().map(|d| d.code.to_string()).collect();
     assert!(codes.contains(&"WP501".to_string()), "{codes:?}");
     assert!(codes.contains(&"WP405".to_string()), "{codes:?}");
@@ -204,4 +205,71 @@ fn the_python_plugin_template_exercises_entry_point_confd_and_restart_checks() {
     )
     .unwrap();
     assert_eq!(codes(&dir), ["WP400"]);
+}
+
+mod common;
+
+#[test]
+fn since_ref_reports_a_changed_plugin_whose_version_did_not_change() {
+    if common::missing_tool("git") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("WP702-version-not-bumped");
+    std::fs::create_dir_all(&dir).unwrap();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shipped/good-dialplan"),
+        &dir,
+    );
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "1.0.0"]);
+    git(&["tag", "v1"]);
+    let since = |r: &str| LintOptions {
+        since: Some(r.to_string()),
+        ..options(None)
+    };
+    let codes = |o: &LintOptions| -> Vec<String> {
+        let report = lint_paths(std::slice::from_ref(&dir), o).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    // Unchanged since v1: nothing to say.
+    assert!(codes(&since("v1")).is_empty());
+    // The dialplan changes, the version does not: WP702.
+    let conf = dir.join("etc/asterisk/extensions_extra.d/acme-x.conf");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(&conf, text.replace("Wait(1)", "Wait(2)") + "; v2\n").unwrap();
+    assert_eq!(codes(&since("v1")), ["WP702"]);
+    let mut report = lint_paths(std::slice::from_ref(&dir), &since("v1")).unwrap();
+    report.plugins[0].display = PathBuf::from("WP702-version-not-bumped");
+    let report = common::only(report.plugins.remove(0), "WP702");
+    insta::assert_snapshot!(
+        "fixture-WP702-version-not-bumped",
+        common::renderings(&report)
+    );
+    // Committed or not makes no difference; a bumped version does.
+    git(&["commit", "-qam", "wait longer"]);
+    assert_eq!(codes(&since("v1")), ["WP702"]);
+    let manifest = dir.join("wazo/plugin.yml");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, m.replace("\"1.0.0\"", "\"1.0.1\"")).unwrap();
+    assert!(codes(&since("v1")).is_empty());
+    // A revision git does not know is said, as a warning.
+    assert_eq!(codes(&since("no-such-tag")), ["WP702"]);
 }

@@ -37,6 +37,10 @@ pub struct LintArgs {
     /// The Wazo release the plugin must install on (e.g. 25.15) [default: the newest known].
     #[arg(long, value_name = "VERSION", value_parser = parse_wazo_version)]
     pub wazo_version: Option<String>,
+    /// The git revision of the plugin's last release: report a plugin whose files changed
+    /// since then while its version did not (wazo-plugind would skip it as already installed).
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
 }
 
 fn parse_wazo_version(s: &str) -> Result<String, String> {
@@ -59,6 +63,7 @@ pub fn run(args: &LintArgs) -> u8 {
     let options = LintOptions {
         shellcheck: args.shellcheck.clone(),
         wazo_version: args.wazo_version.clone(),
+        since: args.since.clone(),
     };
     let report = match &args.stdin_filename {
         Some(path) => lint_io::lint_stdin(path, &options),

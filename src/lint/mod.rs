@@ -26,6 +26,9 @@ pub struct LintOptions {
     pub shellcheck: shellcheck::Mode,
     /// The Wazo release to check against (`--wazo-version`); the newest known when `None`.
     pub wazo_version: Option<String>,
+    /// A git revision the plugin was released at (`--since REF`): its version must have
+    /// changed if its files did (WP702).
+    pub since: Option<String>,
 }
 
 /// Why a lint run could not start (a usage error).
@@ -197,12 +200,7 @@ pub fn lint_plugin(plugin: &Plugin, options: &LintOptions) -> PluginReport {
     layout::lint(plugin, &mut diagnostics);
     let facts = manifest::lint(plugin, &mut diagnostics);
     rules_script::lint(plugin, facts.as_ref(), &mut diagnostics);
-    let shipped_sources = shipped::lint(
-        plugin,
-        options.wazo_version.as_deref(),
-        None,
-        &mut diagnostics,
-    );
+    let shipped_sources = shipped::lint(plugin, options, None, &mut diagnostics);
     let mut sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
         .into_iter()
         .filter_map(|s| s.source().cloned())

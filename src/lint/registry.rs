@@ -263,6 +263,10 @@ pub static RULES: &[Rule] = &[
         &s::wazo_version_unknown::CHECK,
         Shipped(s::wazo_version_unknown::run),
     ),
+    rule(
+        &s::version_not_bumped::CHECK,
+        Shipped(s::version_not_bumped::run),
+    ),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),

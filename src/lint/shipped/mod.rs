@@ -26,6 +26,7 @@ pub mod entry_point_not_enabled;
 pub mod entry_point_target_invalid;
 pub mod packaging_syntax;
 pub mod service_not_restarted;
+pub mod version_not_bumped;
 pub mod wazo_version_excluded;
 pub mod wazo_version_unknown;
 pub mod wiring;
@@ -94,6 +95,8 @@ pub struct ShippedCx<'a> {
     pub target: Target,
     /// plugin.yml, parsed (for min/max_wazo_version).
     pub manifest: Option<&'a crate::plugin::yaml::Node>,
+    /// `--since REF`: the git revision of the last release.
+    pub since: Option<&'a str>,
 }
 
 impl<'a> ShippedCx<'a> {
@@ -199,7 +202,7 @@ fn load<'a>(plugin: &Plugin, file: &'a ShippedFile) -> Option<Loaded<'a>> {
 /// from the rules script, or given (a staged package).
 pub fn lint(
     plugin: &Plugin,
-    target: Option<&str>,
+    options: &crate::lint::LintOptions,
     staged: Option<&Shipped>,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<SourceFile> {
@@ -247,7 +250,7 @@ pub fn lint(
         }),
         _ => None,
     };
-    let target = target_release(target);
+    let target = target_release(options.wazo_version.as_deref());
     let mut cx = ShippedCx {
         plugin,
         shipped,
@@ -257,6 +260,7 @@ pub fn lint(
         rules,
         target,
         manifest: manifest_root.as_ref(),
+        since: options.since.as_deref(),
     };
     for file in &shipped.files {
         if let Some((service, name)) = confd_path(&file.path) {
