@@ -22,7 +22,8 @@ pub enum Family {
     Confd,
     /// WP6xx: the Asterisk dialplan files the plugin ships.
     Dialplan,
-    /// WP7xx: the plugin against the Wazo release it targets (`lint --wazo-version`).
+    /// WP7xx: releases: the Wazo release the plugin targets (`lint --wazo-version`), its own
+    /// version (`lint --since`), its dependencies.
     Release,
     /// WP9xx: the linter itself (suppressions, tools).
     Meta,
@@ -37,7 +38,9 @@ impl Family {
             Family::Shipped => "What the plugin ships: Python entry points, wiring, restarts",
             Family::Confd => "conf.d files",
             Family::Dialplan => "Asterisk dialplan",
-            Family::Release => "The target Wazo release",
+            Family::Release => {
+                "Releases: the target Wazo release, the plugin's version, dependencies"
+            }
             Family::Meta => "The linter itself",
         }
     }

@@ -139,6 +139,7 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
         None => (lint_each(plugins, options), None),
     };
     shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
+    shipped::depends_cycle::run(plugins, &mut reports);
     for report in &mut reports {
         suppress::apply(report);
         sort(&mut report.diagnostics);

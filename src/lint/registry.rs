@@ -267,6 +267,7 @@ pub static RULES: &[Rule] = &[
         &s::version_not_bumped::CHECK,
         Shipped(s::version_not_bumped::run),
     ),
+    rule(&s::depends_cycle::CHECK, Emitted),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),

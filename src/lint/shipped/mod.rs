@@ -12,6 +12,7 @@ pub mod confd_file_ignored;
 pub mod confd_key_unknown;
 pub mod confd_service_unknown;
 pub mod confd_yaml_invalid;
+pub mod depends_cycle;
 pub mod dialplan_backup_file;
 pub mod dialplan_hook_no_return;
 pub mod dialplan_outside_context;
