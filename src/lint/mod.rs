@@ -103,7 +103,8 @@ impl Report {
     }
 }
 
-/// Lints every plugin named by `paths` (see [`discover`]).
+/// Lints every plugin named by `paths` (see [`crate::plugin::discover::discover_with`]), with
+/// the settings of `options.config`.
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
     let exe = shellcheck::resolve(&options.shellcheck)
         .map_err(|e| LintError::Shellcheck(e.to_string()))?;
