@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{exit, lint_io};
+use super::{baseline, exit, lint_io};
 use wazo_plugin::lint::{LintOptions, lint_paths, registry};
 use wazo_plugin::report::{self, Format, Style};
 
@@ -34,6 +34,8 @@ pub struct LintArgs {
     /// the path of the executable.
     #[arg(long, value_name = "PATH|never", default_value = "auto")]
     pub shellcheck: wazo_plugin::lint::shellcheck::Mode,
+    #[command(flatten)]
+    pub baseline: baseline::BaselineArgs,
 }
 
 pub fn run(args: &LintArgs) -> u8 {
@@ -58,13 +60,16 @@ pub fn run(args: &LintArgs) -> u8 {
         Ok(r) if args.fix => lint_io::fix_and_relint(r, &args.paths, &options),
         other => other,
     };
-    let report = match report {
+    let mut report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }
     };
+    if let Some(code) = baseline::handle(&args.baseline, &mut report) {
+        return code;
+    }
     let style = Style {
         color: args.output_file.is_none() && super::color_wanted(),
         unicode: true,

@@ -1,5 +1,7 @@
 //! Renderers: one per output format, all reading the same [`Report`](crate::lint::Report).
 
+pub mod baseline;
+pub mod fingerprint;
 pub mod github;
 mod human;
 mod json;
