@@ -105,8 +105,9 @@ fn as_written(example: &str) -> String {
 }
 
 /// Checks whose example is not a script: file modes (WP306), the presence of shellcheck
-/// (WP900, WP901). They have fixtures and CLI tests of their own.
-const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901"];
+/// (WP900, WP901), the paths given to lint (WP904, WP905). They have fixtures and CLI tests of
+/// their own.
+const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901", "WP904", "WP905"];
 
 #[test]
 fn rules_examples_trigger_their_check_and_fixes_do_not() {

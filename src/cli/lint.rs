@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::{baseline, exit, lint_io};
+use wazo_plugin::lint::meta::path_missing::lint_paths_reporting;
 use wazo_plugin::lint::{LintOptions, lint_paths, registry};
 use wazo_plugin::report::{self, Format, Style};
 
@@ -54,7 +55,7 @@ pub fn run(args: &LintArgs) -> u8 {
     };
     let report = match &args.stdin_filename {
         Some(path) => lint_io::lint_stdin(path, &options),
-        None => lint_paths(&args.paths, &options).map_err(|e| e.to_string()),
+        None => lint_paths_reporting(&args.paths, &options).map_err(|e| e.to_string()),
     };
     let report = match report {
         Ok(r) if args.fix => lint_io::fix_and_relint(r, &args.paths, &options),

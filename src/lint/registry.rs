@@ -167,6 +167,8 @@ pub static RULES: &[Rule] = &[
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),
     rule(&x::suppression_unused::CHECK, Emitted),
+    rule(&x::path_missing::CHECK, Emitted),
+    rule(&x::path_skipped::CHECK, Emitted),
 ];
 
 /// The check with this code (case-insensitive), or with this slug.
