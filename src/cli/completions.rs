@@ -144,6 +144,9 @@ mod tests {
                 continue;
             };
             let state = state.trim_end_matches('"');
+            if state.is_empty() {
+                continue;
+            }
             assert!(
                 text.contains(&format!("\n        {state})\n")),
                 "no arm for {state}"
