@@ -1,10 +1,23 @@
-//! The language server in a real editor: neovim, headless, as its built-in LSP client starts
-//! and drives it (tests/data/nvim_client.lua). Skips when nvim is missing; fails instead under
+//! The language server in a real editor: neovim, headless, set up with the init.lua snippet of
+//! docs/integrations.md as written (the binary found on PATH), then driven by its built-in LSP
+//! client (tests/data/nvim_client.lua). Skips when nvim is missing; fails instead under
 //! WAZO_PLUGIN_TEST_STRICT=1.
 
 mod common;
 
 use std::process::Command;
+
+/// The neovim 0.7-0.10 set-up of docs/integrations.md: the lua block after its heading line.
+fn doc_snippet() -> String {
+    let docs = include_str!("../docs/integrations.md");
+    let at = docs
+        .find("neovim 0.7 to 0.10")
+        .expect("the neovim 0.7 set-up in docs/integrations.md");
+    let rest = &docs[at..];
+    let start = rest.find("```lua\n").expect("a lua block") + "```lua\n".len();
+    let end = rest[start..].find("```").expect("the end of the block");
+    rest[start..start + end].to_string()
+}
 
 #[test]
 fn neovim_gets_diagnostics_hover_and_applies_a_fix() {
@@ -28,18 +41,28 @@ fn neovim_gets_diagnostics_hover_and_applies_a_fix() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&rules, std::fs::Permissions::from_mode(0o755)).unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nvim_client.lua");
+    let init = tmp.path().join("init.lua");
+    std::fs::write(&init, doc_snippet()).unwrap();
     let out = tmp.path().join("out");
+    let bin_dir = assert_cmd::cargo::cargo_bin!("wazo-plugin")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let status = Command::new("timeout")
         .arg("60")
         .arg("nvim")
-        .args(["--headless", "--clean", "-c"])
+        .args(["--headless", "--noplugin", "-i", "NONE", "-u"])
+        .arg(&init)
+        .arg("-c")
         .arg(format!("luafile {script}"))
         .arg("hello/wazo/plugin.yml")
         .current_dir(tmp.path())
-        .env(
-            "WAZO_PLUGIN_BIN",
-            assert_cmd::cargo::cargo_bin!("wazo-plugin"),
-        )
+        .env("PATH", path)
         .env("NVIM_OUT", &out)
         .env("HOME", tmp.path())
         .status()
@@ -48,7 +71,8 @@ fn neovim_gets_diagnostics_hover_and_applies_a_fix() {
     let log = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
         log,
-        "diagnostic 0:11 WP105 1\n\
+        "client wazo_plugin\n\
+         diagnostic 0:11 WP105 1\n\
          diagnostic 2:9 WP108 2\n\
          hover **namespace**\n\
          action quickfix quote version (WP108)\n\

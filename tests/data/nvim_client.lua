@@ -1,17 +1,16 @@
--- Drives `wazo-plugin lsp` from neovim (0.7 and later): attach to the open plugin.yml, wait for
--- the diagnostics, ask for a hover and the code actions, apply the quick fix, and write what
--- happened to $NVIM_OUT, one line per event. Run by tests/editors.rs.
-local bin, out = os.getenv('WAZO_PLUGIN_BIN'), os.getenv('NVIM_OUT')
+-- Drives `wazo-plugin lsp` from neovim (0.7 and later), once the set-up of docs/integrations.md
+-- (loaded as init.lua by tests/editors.rs) has started the server for the open plugin.yml: wait
+-- for the diagnostics, ask for a hover and the code actions, apply the quick fix, and write
+-- what happened to $NVIM_OUT, one line per event.
+local out = os.getenv('NVIM_OUT')
 local lines = {}
 local function log(s) table.insert(lines, s) end
 local function finish() vim.fn.writefile(lines, out); vim.cmd('qall!') end
-local client = vim.lsp.start_client({
-  name = 'wazo_plugin',
-  cmd = { bin, 'lsp' },
-  root_dir = vim.fn.getcwd() .. '/hello',
-})
 local buf = vim.api.nvim_get_current_buf()
-vim.lsp.buf_attach_client(buf, client)
+if not vim.wait(10000, function() return next(vim.lsp.buf_get_clients(buf)) ~= nil end, 50) then
+  log('no client attached'); finish()
+end
+for _, c in pairs(vim.lsp.buf_get_clients(buf)) do log('client ' .. c.name) end
 local ok = vim.wait(10000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
 if not ok then log('no diagnostics'); finish() end
 local diags = vim.diagnostic.get(buf)
