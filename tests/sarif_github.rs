@@ -242,3 +242,28 @@ fn baseline_reports_only_new_findings() {
     let out = lint(tmp.path(), &["--baseline", "bad.json", "p"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn github_annotations_name_files_as_the_repository_has_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    write_plugin(&repo.join("p"), BAD);
+    std::fs::create_dir_all(repo.join("other")).unwrap();
+    for path in [
+        "other/../p".to_string(),
+        repo.join("p").display().to_string(),
+    ] {
+        let out = lint(&repo, &["--format", "github", &path]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let files: Vec<&str> = stdout
+            .lines()
+            .filter_map(|l| l.split("file=").nth(1))
+            .map(|rest| rest.split(',').next().unwrap())
+            .collect();
+        assert_eq!(
+            files,
+            ["p/wazo/plugin.yml", "p/wazo/plugin.yml"],
+            "{path}: {stdout}"
+        );
+    }
+}
