@@ -133,6 +133,9 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
         None => (lint_each(plugins, options), None),
     };
     shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
+    if let Some(exe) = exe {
+        meta::shellcheck_directive_unused::check(plugins, &mut reports, exe);
+    }
     for report in &mut reports {
         suppress::apply(report);
         sort(&mut report.diagnostics);

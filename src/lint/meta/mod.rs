@@ -2,6 +2,7 @@
 
 pub mod path_missing;
 pub mod path_skipped;
+pub mod shellcheck_directive_unused;
 pub mod shellcheck_failed;
 pub mod shellcheck_missing;
 pub mod suppression_unknown;
