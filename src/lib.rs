@@ -19,6 +19,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod shell;
 pub mod source;
+pub mod urls;
 pub mod wazo;
 pub mod wazo_version;
 pub mod yaml11;

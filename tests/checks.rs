@@ -178,8 +178,9 @@ fn as_written(example: &str) -> String {
 }
 
 /// Checks whose example is not a script: file modes (WP306), the presence of shellcheck
-/// (WP900, WP901). They have fixtures and CLI tests of their own.
-const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901"];
+/// (WP900, WP901), the paths given to lint (WP904, WP905), what shellcheck finds (WP906, in
+/// tests/shellcheck_directives.rs). They have fixtures and CLI tests of their own.
+const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901", "WP904", "WP905", "WP906"];
 
 #[test]
 fn rules_examples_trigger_their_check_and_fixes_do_not() {
@@ -423,5 +424,47 @@ fn shellcheck_meta_diagnostics_snapshots() {
             report.plugins[0].diagnostics
         );
         insta::assert_snapshot!("WP901-shellcheck-failed", renderings(&failed));
+    }
+}
+
+/// WP904 and WP905 are about the paths lint is given, not a plugin: their output, rendered.
+#[test]
+fn path_diagnostics_snapshots() {
+    use wazo_plugin::lint::meta::path_missing::lint_paths_reporting;
+    let tmp = tempfile::tempdir().unwrap();
+    let loose = tmp.path().join("notes.txt");
+    std::fs::write(&loose, "not a plugin\n").unwrap();
+    let options = wazo_plugin::lint::LintOptions {
+        shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+        ..Default::default()
+    };
+    for (code, path) in [
+        (
+            "WP904-path-missing",
+            std::path::PathBuf::from("no/such/plugin"),
+        ),
+        ("WP905-path-skipped", loose.clone()),
+    ] {
+        let mut report = lint_paths_reporting(std::slice::from_ref(&path), &options).unwrap();
+        for plugin in &mut report.plugins {
+            for d in &mut plugin.diagnostics {
+                d.message = d.message.replace(&tmp.path().display().to_string(), "TMP");
+            }
+            plugin.display = std::path::PathBuf::from(
+                plugin
+                    .display
+                    .display()
+                    .to_string()
+                    .replace(&tmp.path().display().to_string(), "TMP"),
+            );
+        }
+        let codes: Vec<&str> = report
+            .plugins
+            .iter()
+            .flat_map(|p| &p.diagnostics)
+            .map(|d| &*d.code)
+            .collect();
+        assert_eq!(codes, [&code[..5]], "{code}");
+        insta::assert_snapshot!(code, renderings(&report));
     }
 }

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{exit, lint_io};
+use super::{baseline, exit, lint_io};
 use wazo_plugin::lint::config::{Config, Overrides, Source};
+use wazo_plugin::lint::meta::path_missing::lint_paths_reporting;
 use wazo_plugin::lint::shellcheck::Mode;
 use wazo_plugin::lint::{LintOptions, lint_paths, registry};
 use wazo_plugin::report::{self, Format, Style};
@@ -101,6 +102,8 @@ pub struct LintArgs {
     /// since then while its version did not (wazo-plugind would skip it as already installed).
     #[arg(long, value_name = "REF")]
     pub since: Option<String>,
+    #[command(flatten)]
+    pub baseline: baseline::BaselineArgs,
 }
 
 fn parse_wazo_version(s: &str) -> Result<String, String> {
@@ -292,7 +295,7 @@ pub fn run(args: &LintArgs) -> u8 {
     }
     let report = match &args.stdin_filename {
         Some(path) => lint_io::lint_stdin(path, &options),
-        None => lint_paths(&args.paths, &options).map_err(|e| e.to_string()),
+        None => lint_paths_reporting(&args.paths, &options).map_err(|e| e.to_string()),
     };
     let fixes = lint_io::FixFlags {
         unsafe_fixes: args.unsafe_fixes,
@@ -311,13 +314,16 @@ pub fn run(args: &LintArgs) -> u8 {
         Ok(r) if args.fix => lint_io::fix_and_relint(r, &args.paths, &options, fixes),
         other => other,
     };
-    let report = match report {
+    let mut report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }
     };
+    if let Some(code) = baseline::handle(&args.baseline, &mut report) {
+        return code;
+    }
     let style = style(args);
     let format = lint_io::format(args.format);
     let text = if args.statistics {

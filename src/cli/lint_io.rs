@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::exit;
 use wazo_plugin::fix;
 use wazo_plugin::lint::buffer::lint_buffer;
-use wazo_plugin::lint::{LintOptions, Report, lint_paths};
+use wazo_plugin::lint::{LintOptions, Report};
 use wazo_plugin::report::Format;
 
 /// `--format`'s values: the library's [`Format`], named for the command line.
@@ -141,7 +141,8 @@ pub fn fix_and_relint(
             break;
         }
         changed += applied;
-        report = lint_paths(paths, options).map_err(|e| e.to_string())?;
+        report = wazo_plugin::lint::meta::path_missing::lint_paths_reporting(paths, options)
+            .map_err(|e| e.to_string())?;
     }
     if flags.quiet {
         return Ok(report);

@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 
 /// Where the documentation of every check lives.
-pub const DOCS_URL: &str = "https://github.com/wazo-plugin/wazo-plugin/blob/main/docs/checks.md";
+pub const DOCS_URL: &str = crate::urls::CHECKS_DOCS;
 
 /// The family a check belongs to; its codes share a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

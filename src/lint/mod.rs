@@ -168,6 +168,9 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
     };
     shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
     shipped::depends_cycle::run(plugins, &mut reports);
+    if let Some(exe) = exe {
+        meta::shellcheck_directive_unused::check(plugins, &mut reports, exe);
+    }
     for (plugin, report) in plugins.iter().zip(&mut reports) {
         suppress::apply(report);
         options.config.apply(plugin.root.as_deref(), report);

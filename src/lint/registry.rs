@@ -290,6 +290,9 @@ pub static RULES: &[Rule] = &[
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),
     rule(&x::suppression_unused::CHECK, Emitted),
+    rule(&x::path_missing::CHECK, Emitted),
+    rule(&x::path_skipped::CHECK, Emitted),
+    rule(&x::shellcheck_directive_unused::CHECK, Emitted),
 ];
 
 /// The check with this code (case-insensitive), or with this slug.

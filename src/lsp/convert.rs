@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use lsp_types as lsp;
 
-use crate::diagnostic::{Diagnostic, FixAction, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// The 0-based line and UTF-16 column of a byte offset (clamped to the text and back to a
 /// character boundary).
@@ -136,23 +136,6 @@ pub fn diagnostic(d: &Diagnostic, uri: &lsp::Uri, text: &str) -> lsp::Diagnostic
         tags: None,
         data: None,
     }
-}
-
-/// The text edits of a fix when it only edits the file `rel` (a chmod cannot be a text edit:
-/// such fixes are left to `lint --fix`).
-pub fn text_edits(d: &Diagnostic, rel: &Path, text: &str) -> Option<Vec<lsp::TextEdit>> {
-    let fix = d.fix.as_ref()?;
-    fix.actions
-        .iter()
-        .map(|action| match action {
-            FixAction::Edit {
-                file,
-                span,
-                replacement,
-            } if file == rel => Some(lsp::TextEdit::new(range(text, span), replacement.clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Renderers: one per output format, all reading the same [`Report`](crate::lint::Report).
 
+pub mod baseline;
+pub mod fingerprint;
 pub mod github;
 mod human;
 mod json;
@@ -64,6 +66,15 @@ pub fn locate(plugin: &PluginReport, diagnostic: &Diagnostic) -> Location {
     Location { file, start, end }
 }
 
+/// How many plugins the report is about: not the paths that named none (WP904, WP905).
+pub fn plugins_checked(report: &Report) -> usize {
+    report
+        .plugins
+        .iter()
+        .filter(|p| !crate::lint::meta::path_missing::is_path_report(p))
+        .count()
+}
+
 /// "1 error, 2 warnings" style counts.
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -76,7 +87,7 @@ fn plural(n: usize, word: &str) -> String {
 /// The closing line of the human and short formats.
 pub fn summary_line(report: &Report) -> String {
     let (errors, warnings, infos) = report.counts();
-    let plugins = plural(report.plugins.len(), "plugin");
+    let plugins = plural(plugins_checked(report), "plugin");
     if errors + warnings + infos == 0 {
         return format!("{plugins} checked: no problems found");
     }
