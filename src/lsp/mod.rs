@@ -27,9 +27,9 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::Value;
 
-use crate::lint::buffer::{lint_one, plugin_with_text, target};
+use crate::lint::buffer::{lint_one, plugin_with_texts, target};
 use crate::lint::{LintOptions, PluginReport};
-use crate::plugin::load::{FileState, MANIFEST};
+use crate::plugin::load::MANIFEST;
 use crate::source::SourceFile;
 
 pub use convert::{offset, path_to_uri, position, uri_to_path};
@@ -37,7 +37,8 @@ pub use convert::{offset, path_to_uri, position, uri_to_path};
 /// An open document.
 struct Doc {
     path: PathBuf,
-    text: String,
+    /// The document's text with its line index (UTF-16 positions come from it).
+    file: SourceFile,
 }
 
 /// The server's state: the open documents of plugin files.
@@ -249,7 +250,7 @@ impl Server {
             uri,
             Doc {
                 path: path.clone(),
-                text,
+                file: SourceFile::new(path.clone(), PathBuf::new(), text),
             },
         );
         self.publish_plugin(&path)
@@ -258,28 +259,16 @@ impl Server {
     /// The plugin `path` belongs to, linted with the open documents' texts.
     fn lint(&self, path: &Path) -> Option<PluginReport> {
         let root = target(path).ok()?.root;
-        let mut plugin: Option<crate::plugin::load::Plugin> = None;
-        for doc in self.docs.values() {
-            let Ok(t) = target(&doc.path) else { continue };
-            if t.root != root {
-                continue;
-            }
-            match &mut plugin {
-                None => plugin = plugin_with_text(&doc.path, doc.text.clone()).ok(),
-                Some(p) => {
-                    let state = FileState::Loaded(SourceFile::new(
-                        doc.path.clone(),
-                        t.rel.into(),
-                        doc.text.clone(),
-                    ));
-                    if t.rel == MANIFEST {
-                        p.manifest = state;
-                    } else {
-                        p.rules = state;
-                    }
-                }
-            }
-        }
+        // Every open document of the plugin replaces its file, through the one loader.
+        let mut texts: Vec<(&Path, String)> = self
+            .docs
+            .values()
+            .filter(|d| target(&d.path).is_ok_and(|t| t.root == root))
+            .map(|d| (d.path.as_path(), d.file.text.clone()))
+            .collect();
+        // The document asked about first, so that its plugin is the one loaded.
+        texts.sort_by_key(|(p, _)| *p != path);
+        let plugin = plugin_with_texts(&texts).ok();
         Some(lint_one(plugin?, &self.options))
     }
 
@@ -299,7 +288,7 @@ impl Server {
                 .diagnostics
                 .iter()
                 .filter(|d| d.file == Path::new(t.rel))
-                .map(|d| convert::diagnostic(d, uri, &doc.text))
+                .map(|d| convert::diagnostic(d, uri, &doc.file))
                 .collect();
             out.push(publish(uri.clone(), diagnostics));
         }
@@ -352,14 +341,14 @@ impl Server {
         if target(&doc.path).ok()?.rel != MANIFEST {
             return None;
         }
-        let offset = offset(&doc.text, at.position);
-        let (markdown, span) = hover::hover_at(&doc.text, offset)?;
+        let offset = offset(&doc.file, at.position);
+        let (markdown, span) = hover::hover_at(&doc.file.text, offset)?;
         Some(lsp::Hover {
             contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                 kind: lsp::MarkupKind::Markdown,
                 value: markdown,
             }),
-            range: Some(convert::range(&doc.text, &span)),
+            range: Some(convert::range(&doc.file, &span)),
         })
     }
 
@@ -375,8 +364,8 @@ impl Server {
             .canonicalize()
             .ok()
             .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
-        let offset = offset(&doc.text, at.position);
-        let items = hover::completions(&doc.text, offset, folder.as_deref())
+        let offset = offset(&doc.file, at.position);
+        let items = hover::completions(&doc.file.text, offset, folder.as_deref())
             .into_iter()
             .map(|c| lsp::CompletionItem {
                 label: c.label.clone(),
@@ -394,7 +383,7 @@ impl Server {
                 ),
                 filter_text: Some(c.label),
                 text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
-                    convert::range(&doc.text, &c.span),
+                    convert::range(&doc.file, &c.span),
                     c.insert,
                 ))),
                 ..Default::default()
@@ -409,13 +398,13 @@ impl Server {
         report: &'a PluginReport,
         root: &Path,
         rel: &Path,
-    ) -> Option<&'a str> {
+    ) -> Option<&'a SourceFile> {
         let path = root.join(rel);
         self.docs
             .values()
             .find(|d| d.path == path)
-            .map(|d| d.text.as_str())
-            .or_else(|| report.source(rel).map(|s| s.text.as_str()))
+            .map(|d| &d.file)
+            .or_else(|| report.source(rel))
     }
 
     /// The workspace edit and the command of the fixes of `diagnostics`, taken together as
@@ -485,7 +474,7 @@ impl Server {
                 })
             })
         };
-        let wanted = offset(&doc.text, p.range.start)..offset(&doc.text, p.range.end);
+        let wanted = offset(&doc.file, p.range.start)..offset(&doc.file, p.range.end);
         let mut actions = Vec::new();
         let in_doc: Vec<&crate::diagnostic::Diagnostic> = report
             .diagnostics
@@ -499,7 +488,7 @@ impl Server {
                     if let Some(fix) = &d.fix
                         && let Some((edit, command)) = self.fix_action(&report, &t.root, &[d])
                     {
-                        actions.push(quickfix(fix, d, &uri, &doc.text, edit, command));
+                        actions.push(quickfix(fix, d, &uri, &doc.file, edit, command));
                     }
                     continue;
                 };
@@ -508,7 +497,7 @@ impl Server {
                     continue;
                 }
                 if let Some((edit, command)) = self.fix_action(&report, &t.root, &[d]) {
-                    actions.push(quickfix(fix, d, &uri, &doc.text, edit, command));
+                    actions.push(quickfix(fix, d, &uri, &doc.file, edit, command));
                 }
             }
         }
@@ -568,14 +557,14 @@ fn quickfix(
     fix: &crate::diagnostic::Fix,
     d: &crate::diagnostic::Diagnostic,
     uri: &lsp::Uri,
-    text: &str,
+    file: &SourceFile,
     edit: Option<lsp::WorkspaceEdit>,
     command: Option<lsp::Command>,
 ) -> lsp::CodeActionOrCommand {
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: format!("{} ({})", fix.description, d.code),
         kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![convert::diagnostic(d, uri, text)]),
+        diagnostics: Some(vec![convert::diagnostic(d, uri, file)]),
         edit,
         command,
         is_preferred: Some(true),
