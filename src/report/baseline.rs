@@ -65,6 +65,15 @@ pub fn record(report: &Report, base: Option<&Path>) -> Baseline {
     }
 }
 
+/// Why a baseline file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaselineError {
+    #[error("not a wazo-plugin baseline: {0}")]
+    NotABaseline(String),
+    #[error("baseline version {0} is not supported (this wazo-plugin reads version {VERSION})")]
+    Version(u32),
+}
+
 impl Baseline {
     /// The file's text.
     pub fn to_json(&self) -> String {
@@ -74,14 +83,11 @@ impl Baseline {
     }
 
     /// Reads a baseline file's text.
-    pub fn parse(text: &str) -> Result<Baseline, String> {
+    pub fn parse(text: &str) -> Result<Baseline, BaselineError> {
         let baseline: Baseline =
-            serde_json::from_str(text).map_err(|e| format!("not a wazo-plugin baseline: {e}"))?;
+            serde_json::from_str(text).map_err(|e| BaselineError::NotABaseline(e.to_string()))?;
         if baseline.version != VERSION {
-            return Err(format!(
-                "baseline version {} is not supported (this wazo-plugin reads version {VERSION})",
-                baseline.version
-            ));
+            return Err(BaselineError::Version(baseline.version));
         }
         Ok(baseline)
     }

@@ -2,6 +2,16 @@
 
 use crate::lint::registry;
 
+/// A selector that names no code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown code `{text}`{hint}: expected ALL, a code or prefix of codes (WP3, WP302), or a shellcheck code (SC2086)"
+)]
+pub struct UnknownCode {
+    text: String,
+    hint: String,
+}
+
 /// A validated selector. Its prefix is empty for `ALL`; longer prefixes are more specific.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
@@ -11,7 +21,7 @@ pub struct Selector {
 impl Selector {
     /// Reads a selector: `ALL`, a prefix of at least one wazo-plugin code (`WP`, `WP3`,
     /// `WP302`), or `SC` followed by up to four digits (shellcheck's codes).
-    pub fn parse(text: &str) -> Result<Selector, String> {
+    pub fn parse(text: &str) -> Result<Selector, UnknownCode> {
         let code = text.trim();
         if code == "ALL" {
             return Ok(Selector {
@@ -36,10 +46,10 @@ impl Selector {
             .find(|c| strsim::levenshtein(c, code) <= 1)
             .map(|c| format!(" (did you mean `{c}`?)"))
             .unwrap_or_default();
-        Err(format!(
-            "unknown code `{text}`{hint}: expected ALL, a code or prefix of codes (WP3, WP302), \
-             or a shellcheck code (SC2086)"
-        ))
+        Err(UnknownCode {
+            text: text.to_string(),
+            hint,
+        })
     }
 
     /// Whether the selector matches `code`.
@@ -93,6 +103,6 @@ mod tests {
             assert!(Selector::parse(bad).is_err(), "{bad}");
         }
         let e = Selector::parse("WP3022").unwrap_err();
-        assert!(e.contains("did you mean `WP302`"), "{e}");
+        assert!(e.to_string().contains("did you mean `WP302`"), "{e}");
     }
 }

@@ -326,7 +326,7 @@ fn selectors_file(
 ) -> Result<Vec<Selector>, ConfigError> {
     codes
         .iter()
-        .map(|c| Selector::parse(c.get_ref()).map_err(|m| loaded.error(c.span(), m)))
+        .map(|c| Selector::parse(c.get_ref()).map_err(|m| loaded.error(c.span(), m.to_string())))
         .collect()
 }
 
@@ -357,7 +357,8 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
     }
     let mut severity = Vec::new();
     for (code, value) in raw.severity.iter().flatten() {
-        let selector = Selector::parse(code.get_ref()).map_err(|m| loaded.error(code.span(), m))?;
+        let selector = Selector::parse(code.get_ref())
+            .map_err(|m| loaded.error(code.span(), m.to_string()))?;
         let sev = match value.get_ref().as_str() {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
