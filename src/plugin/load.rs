@@ -74,6 +74,9 @@ pub struct Plugin {
     /// How the rules script dispatches on its first argument, read once from [`Plugin::script`]
     /// (`None` when the script did not parse).
     pub dispatch: Option<shell::Dispatch>,
+    /// What the package arm ships, read from the rules script and the plugin's tree (empty when
+    /// the script did not parse or its dispatch is not known).
+    pub shipped: crate::plugin::shipped::Shipped,
     /// The files whose text came from an [`Overrides`] rather than from disk.
     pub overridden: Vec<&'static str>,
     /// wazo/rules parsed (a BOM and the CRs of CRLF line ends read as blanks, offsets kept):
@@ -190,6 +193,7 @@ impl Plugin {
             manifest_yaml: None,
             script: None,
             dispatch: None,
+            shipped: Default::default(),
             overridden: Vec::new(),
         }
     }
@@ -210,6 +214,7 @@ impl Plugin {
             manifest_yaml: None,
             script: None,
             dispatch: None,
+            shipped: Default::default(),
             overridden: Vec::new(),
         }
     }
@@ -250,6 +255,12 @@ impl Plugin {
         self.dispatch = match &self.script {
             Some(Ok(script)) => Some(shell::dispatch(script)),
             _ => None,
+        };
+        self.shipped = match (&self.script, &self.dispatch) {
+            (Some(Ok(script)), Some(shell::Dispatch::Known(table))) => {
+                crate::plugin::shipped::Shipped::from_rules(self.root.as_deref(), script, table)
+            }
+            _ => Default::default(),
         };
     }
 

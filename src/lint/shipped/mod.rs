@@ -42,7 +42,7 @@ use crate::lint::rules_script::{RulesCx, arm_names};
 use crate::plugin::load::{FileState, Plugin, RULES};
 use crate::plugin::shipped::{Origin, Shipped, ShippedFile};
 use crate::python::Packaging;
-use crate::shell::{Command, Dispatch, Table};
+use crate::shell::{Command, Table};
 use crate::source::SourceFile;
 use crate::wazo_version::{WazoVersion, check_wazo_version};
 
@@ -209,21 +209,7 @@ pub fn lint(
         Some(Ok(script)) => Some(script),
         _ => None,
     };
-    let table: Option<&Table> = match &plugin.dispatch {
-        Some(Dispatch::Known(t)) => Some(t),
-        _ => None,
-    };
-    let computed;
-    let shipped = match staged {
-        Some(s) => s,
-        None => {
-            computed = match (script, table) {
-                (Some(script), Some(t)) => Shipped::from_rules(plugin.root.as_deref(), script, t),
-                _ => Shipped::default(),
-            };
-            &computed
-        }
-    };
+    let shipped = staged.unwrap_or(&plugin.shipped);
     let packaging = match &plugin.root {
         Some(root) => crate::python::read(root),
         None => Packaging::default(),
