@@ -16,5 +16,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod shell;
 pub mod source;
+pub mod wazo;
 pub mod wazo_version;
 pub mod yaml11;
