@@ -80,7 +80,7 @@ fn is_real_dir(p: &Path) -> bool {
 }
 
 /// Removes the cached root of `release`, or every cached root and leftover temporary folder
-/// when `None`. Only folders with the tool's metadata (or its `.making-`/`.old-` temporary
+/// when `None` (with the downloaded packages' cache). Only folders with the tool's metadata (or its `.making-`/`.old-` temporary
 /// names) are removed; a symlink is refused, never followed. Returns what was removed.
 pub fn clean(cache_dir: &Path, release: Option<&str>) -> Result<Vec<PathBuf>, RootfsError> {
     let base = cache_root(cache_dir);
@@ -104,6 +104,7 @@ pub fn clean(cache_dir: &Path, release: Option<&str>) -> Result<Vec<PathBuf>, Ro
             continue;
         };
         let temporary = name.starts_with(".making-") || name.starts_with(".old-");
+        let apt_cache = name == super::make::APT_CACHE;
         let wanted = match release {
             Some(r) => name == r || (temporary && name.contains(&format!("-{r}-"))),
             None => true,
@@ -117,7 +118,7 @@ pub fn clean(cache_dir: &Path, release: Option<&str>) -> Result<Vec<PathBuf>, Ro
         if !meta.is_dir() {
             continue;
         }
-        if !temporary && read_metadata(&path)?.is_none() {
+        if !temporary && !apt_cache && read_metadata(&path)?.is_none() {
             return Err(RootfsError::NotOurs {
                 path,
                 message: format!("has no {METADATA}: not made by wazo-plugin, left alone"),

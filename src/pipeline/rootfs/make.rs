@@ -10,6 +10,9 @@ use super::{
     METADATA, Metadata, Options, Root, RootfsError, Spec, cache_root, release_dir, standins,
 };
 
+/// The folder of downloaded packages, under the tool's cache folder, one per suite.
+pub(crate) const APT_CACHE: &str = ".apt-cache";
+
 /// Lines of mmdebstrap's output kept for an error message.
 const TAIL: usize = 25;
 
@@ -73,6 +76,9 @@ pub fn ensure_with(
     let target = tmp.path().join("root");
     let mirrors = options.sources.mirrors();
     let lines = mirrors.lines(&spec.suite);
+    // mmdebstrap's own way of reusing downloaded packages (its man page, "sync-in ./cache").
+    let apt_cache = base.join(APT_CACHE).join(&spec.suite);
+    std::fs::create_dir_all(&apt_cache).map_err(|e| RootfsError::io(apt_cache.display(), e))?;
     let started = Instant::now();
     let mut cmd = Command::new(&options.mmdebstrap);
     cmd.arg(format!("--mode={}", options.mode.as_str()))
@@ -80,11 +86,21 @@ pub fn ensure_with(
         .arg(format!("--include={}", spec.packages.join(",")))
         // The package lists stay, so that apt-get works inside the root.
         .arg("--skip=cleanup/apt/lists")
+        .arg("--skip=essential/unlink")
+        .arg("--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/")
+        .arg(format!(
+            "--setup-hook=sync-in {} /var/cache/apt/archives/",
+            apt_cache.display()
+        ))
         .arg(format!(
             "--customize-hook=copy-in {} /tmp",
             work.join(standins::DEBS_NAME).display()
         ))
         .arg(format!("--customize-hook={}", setup.display()))
+        .arg(format!(
+            "--customize-hook=sync-out /var/cache/apt/archives {}",
+            apt_cache.display()
+        ))
         .arg(&spec.suite)
         .arg(&target)
         .args(&lines)

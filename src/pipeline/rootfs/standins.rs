@@ -231,7 +231,7 @@ pub fn prepare(dir: &Path, release: &Release, mtime: u64) -> io::Result<PathBuf>
         ));
     }
     script.push_str(&format!(
-        "chroot \"$root\" dpkg --install {DEBS_INSIDE}/*.deb >/dev/null\n\
+        "chroot \"$root\" sh -c 'dpkg --install {DEBS_INSIDE}/*.deb' >/dev/null\n\
          rm -rf \"$root{DEBS_INSIDE}\"\n\
          : > \"$root{CALL_LOG}\"\n\
          chmod 0666 \"$root{CALL_LOG}\"\n"
