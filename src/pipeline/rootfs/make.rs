@@ -45,7 +45,7 @@ pub fn ensure_with(
     let name = &spec.release.name;
     let dir = release_dir(cache_dir, name);
     if !options.force
-        && let Some(root) = cached(&dir)?
+        && let Some(root) = cached(&dir, spec)?
     {
         return Ok(root);
     }
@@ -61,7 +61,7 @@ pub fn ensure_with(
     lock.lock()
         .map_err(|e| RootfsError::io(lock_path.display(), e))?;
     if !options.force
-        && let Some(root) = cached(&dir)?
+        && let Some(root) = cached(&dir, spec)?
     {
         return Ok(root);
     }
@@ -174,15 +174,18 @@ pub fn ensure_with(
     })
 }
 
-fn cached(dir: &Path) -> Result<Option<Root>, RootfsError> {
+/// The cached root, unless it is missing or was made with other packages (an older wazo-plugin).
+fn cached(dir: &Path, spec: &Spec) -> Result<Option<Root>, RootfsError> {
     if !dir.join("root").is_dir() {
         return Ok(None);
     }
-    Ok(read_metadata(dir)?.map(|metadata| Root {
-        path: dir.join("root"),
-        metadata,
-        made: false,
-    }))
+    Ok(read_metadata(dir)?
+        .filter(|m| m.packages == spec.packages && m.suite == spec.suite)
+        .map(|metadata| Root {
+            path: dir.join("root"),
+            metadata,
+            made: false,
+        }))
 }
 
 fn no_mmdebstrap(options: &Options, e: std::io::Error) -> RootfsError {
