@@ -58,8 +58,9 @@ pub fn ensure_with(
         .write(true)
         .open(&lock_path)
         .map_err(|e| RootfsError::io(lock_path.display(), e))?;
-    lock.lock()
-        .map_err(|e| RootfsError::io(lock_path.display(), e))?;
+    // flock(2) through nix: std's File::lock is newer than the crate's MSRV (1.88).
+    let lock = nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, errno)| RootfsError::io(lock_path.display(), std::io::Error::from(errno)))?;
     if !options.force
         && let Some(root) = cached(&dir, spec)?
     {
