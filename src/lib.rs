@@ -4,13 +4,16 @@
 //! the language server and the tests call the same functions. The library never prints and
 //! never depends on the command line.
 
+pub mod confd;
 pub mod debian;
 pub mod diagnostic;
+pub mod dialplan;
 pub mod fix;
 pub mod lint;
 pub mod lsp;
 pub mod pipeline;
 pub mod plugin;
+pub mod python;
 pub mod report;
 pub mod scaffold;
 pub mod schema;

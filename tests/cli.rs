@@ -214,10 +214,7 @@ fn file_paths_join_the_plugin_as_named() {
 #[test]
 fn warnings_pass_unless_strict() {
     let tmp = tempfile::tempdir().unwrap();
-    write_plugin(
-        tmp.path(),
-        "name: a\nnamespace: demo\nversion: 1.0.0\nmax_wazo_version: 25.10\n",
-    );
+    write_plugin(tmp.path(), "name: a\nnamespace: demo\nversion: 1.10\n");
     wazo_plugin().arg("lint").arg(tmp.path()).assert().code(0);
     wazo_plugin()
         .args(["lint", "--strict"])

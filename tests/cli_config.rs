@@ -21,7 +21,7 @@ fn wazo_plugin(dir: &Path) -> Command {
 const RULES: &str = "#!/bin/sh\ncase \"$1\" in\n  build|package|install|uninstall) ;;\n  postrm) rm -f /etc/wazo-calld/conf.d/50-x.yml ;;\n  *) exit 1 ;;\nesac\n";
 
 /// WP105 (error), WP108 (safe fix).
-const MANIFEST: &str = "name: a_very_long_plugin_name_written_with_underscores_everywhere\nnamespace: demo\nversion: \"1.0.0\"\nmax_wazo_version: 20.10\n";
+const MANIFEST: &str = "name: a_very_long_plugin_name_written_with_underscores_everywhere\nnamespace: demo\nversion: 1.10\n";
 
 fn write_plugin(dir: &Path, manifest: &str, rules: &str) {
     std::fs::create_dir_all(dir.join("wazo")).unwrap();
@@ -168,10 +168,7 @@ fn unsafe_fixes_only_when_asked() {
         1,
     );
     let manifest = std::fs::read_to_string(p.join("wazo/plugin.yml")).unwrap();
-    assert!(
-        manifest.contains("max_wazo_version: \"20.10\""),
-        "{manifest}"
-    );
+    assert!(manifest.contains("version: \"1.10\""), "{manifest}");
     assert!(!manifest.contains("plugin_format_version"), "{manifest}");
     assert!(err.contains("1 unsafe fix not applied"), "{err}");
     let (_, err) = run(
@@ -324,10 +321,10 @@ fn configuration_errors_are_usage_errors_with_positions() {
         "{err}"
     );
     let (_, err) = run(
-        wazo_plugin(tmp.path()).args(["lint", "--isolated", "--ignore", "WP7", "p"]),
+        wazo_plugin(tmp.path()).args(["lint", "--isolated", "--ignore", "WP8", "p"]),
         2,
     );
-    assert!(err.contains("--ignore: unknown code `WP7`"), "{err}");
+    assert!(err.contains("--ignore: unknown code `WP8`"), "{err}");
     // The plugin's own file, found when linting its parent folder.
     std::fs::remove_file(tmp.path().join("wazo-plugin.toml")).unwrap();
     std::fs::write(tmp.path().join("p/.wazo-plugin.toml"), "shellcheck = 3\n").unwrap();

@@ -94,6 +94,19 @@ pub struct LintArgs {
     /// The cache folder [default: $XDG_CACHE_HOME/wazo-plugin, else ~/.cache/wazo-plugin].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// The Wazo release the plugin must install on (e.g. 25.15) [default: the newest known].
+    #[arg(long, value_name = "VERSION", value_parser = parse_wazo_version)]
+    pub wazo_version: Option<String>,
+    /// The git revision of the plugin's last release: report a plugin whose files changed
+    /// since then while its version did not (wazo-plugind would skip it as already installed).
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+}
+
+fn parse_wazo_version(s: &str) -> Result<String, String> {
+    wazo_plugin::wazo_version::check_wazo_version(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.message.clone())
 }
 
 /// The user's cache folder for wazo-plugin: `$XDG_CACHE_HOME/wazo-plugin`, else
@@ -178,6 +191,7 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
     // The named paths' configurations: checked now (a usage error), and the first one's
     // `shellcheck` applies when --shellcheck is not given.
     let mut first_shellcheck = None;
+    let mut first_wazo_version = None;
     let named = args.stdin_filename.iter().chain(&args.paths);
     for (i, path) in named.enumerate() {
         let settings = config
@@ -185,6 +199,7 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
             .map_err(|e| e.to_string())?;
         if i == 0 {
             first_shellcheck = settings.shellcheck.clone();
+            first_wazo_version = settings.wazo_version.as_ref().map(|(v, _)| v.clone());
         }
     }
     let shellcheck = args
@@ -192,6 +207,7 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
         .clone()
         .or(first_shellcheck)
         .unwrap_or_default();
+    let wazo_version = args.wazo_version.clone().or(first_wazo_version);
     let cache_dir = if args.no_cache {
         None
     } else {
@@ -201,6 +217,8 @@ fn options(args: &LintArgs) -> Result<LintOptions, String> {
         shellcheck,
         config,
         cache_dir,
+        wazo_version,
+        since: args.since.clone(),
     })
 }
 
@@ -339,6 +357,7 @@ pub fn errors_before_pipeline(path: &std::path::Path) -> bool {
         shellcheck,
         config,
         cache_dir: default_cache_dir(),
+        ..LintOptions::default()
     };
     let report = match lint_paths(&[path.to_path_buf()], &options) {
         Ok(r) => r,

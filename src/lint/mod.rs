@@ -13,6 +13,7 @@ pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
 pub mod shellcheck_filter;
+pub mod shipped;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,11 @@ pub struct LintOptions {
     pub config: crate::lint::config::Config,
     /// The folder of the shellcheck cache; `None` runs shellcheck every time.
     pub cache_dir: Option<PathBuf>,
+    /// The Wazo release to check against (`--wazo-version`); the newest known when `None`.
+    pub wazo_version: Option<String>,
+    /// A git revision the plugin was released at (`--since REF`): its version must have
+    /// changed if its files did (WP702).
+    pub since: Option<String>,
 }
 
 /// Why a lint run could not start (a usage error).
@@ -97,7 +103,8 @@ impl Report {
     }
 }
 
-/// Lints every plugin named by `paths` (see [`discover`]).
+/// Lints every plugin named by `paths` (see [`crate::plugin::discover::discover_with`]), with
+/// the settings of `options.config`.
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
     let exe = shellcheck::resolve(&options.shellcheck)
         .map_err(|e| LintError::Shellcheck(e.to_string()))?;
@@ -160,6 +167,7 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
         None => (lint_each(plugins, options), None),
     };
     shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
+    shipped::depends_cycle::run(plugins, &mut reports);
     for (plugin, report) in plugins.iter().zip(&mut reports) {
         suppress::apply(report);
         options.config.apply(plugin.root.as_deref(), report);
@@ -196,15 +204,17 @@ fn lint_each(plugins: &[Plugin], options: &LintOptions) -> Vec<PluginReport> {
 
 /// Lints one plugin, without shellcheck and without applying suppressions (see
 /// [`lint_plugins`]).
-pub fn lint_plugin(plugin: &Plugin, _options: &LintOptions) -> PluginReport {
+pub fn lint_plugin(plugin: &Plugin, options: &LintOptions) -> PluginReport {
     let mut diagnostics = Vec::new();
     layout::lint(plugin, &mut diagnostics);
     let facts = manifest::lint(plugin, &mut diagnostics);
     rules_script::lint(plugin, facts.as_ref(), &mut diagnostics);
-    let sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
+    let shipped_sources = shipped::lint(plugin, options, None, &mut diagnostics);
+    let mut sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
         .into_iter()
         .filter_map(|s| s.source().cloned())
         .collect();
+    sources.extend(shipped_sources);
     sort(&mut diagnostics);
     PluginReport {
         display: plugin.display.clone(),

@@ -12,28 +12,28 @@ impl Selector {
     /// Reads a selector: `ALL`, a prefix of at least one wazo-plugin code (`WP`, `WP3`,
     /// `WP302`), or `SC` followed by up to four digits (shellcheck's codes).
     pub fn parse(text: &str) -> Result<Selector, String> {
-        let upper = text.trim();
-        if upper == "ALL" {
+        let code = text.trim();
+        if code == "ALL" {
             return Ok(Selector {
                 prefix: String::new(),
             });
         }
-        if let Some(digits) = upper.strip_prefix("SC")
+        if let Some(digits) = code.strip_prefix("SC")
             && digits.len() <= 4
             && digits.bytes().all(|b| b.is_ascii_digit())
         {
             return Ok(Selector {
-                prefix: upper.to_string(),
+                prefix: code.to_string(),
             });
         }
-        if upper.starts_with("WP") && registry::checks().any(|c| c.code.starts_with(upper)) {
+        if code.starts_with("WP") && registry::checks().any(|c| c.code.starts_with(code)) {
             return Ok(Selector {
-                prefix: upper.to_string(),
+                prefix: code.to_string(),
             });
         }
         let hint = registry::checks()
             .map(|c| c.code)
-            .find(|c| strsim::levenshtein(c, upper) <= 1)
+            .find(|c| strsim::levenshtein(c, code) <= 1)
             .map(|c| format!(" (did you mean `{c}`?)"))
             .unwrap_or_default();
         Err(format!(

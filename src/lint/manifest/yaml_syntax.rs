@@ -38,9 +38,10 @@ fn tab_of(text: &str, e: &YamlError) -> Option<usize> {
         return None;
     }
     let at = e.span.start.min(text.len());
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let before = text[line_start..at].rfind('\t').map(|i| line_start + i);
-    let after = text[at..].find('\t').map(|i| at + i);
+    let (head, tail) = (text.get(..at)?, text.get(at..)?);
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    let before = head[line_start..].rfind('\t').map(|i| line_start + i);
+    let after = tail.find('\t').map(|i| at + i);
     if e.message.contains("found a tab") {
         after.or(before)
     } else {
