@@ -9,6 +9,7 @@ pub mod lint_io;
 pub mod lsp;
 pub mod new;
 pub mod pipeline;
+pub mod rootfs;
 pub mod schema;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +52,8 @@ pub enum Command {
     Uninstall(pipeline::UninstallArgs),
     /// The whole lifecycle in a throwaway prefix, with a report of what was left behind.
     Test(pipeline::TestArgs),
+    /// Manage the cached Wazo-like Debian roots (status, update, clean).
+    Rootfs(rootfs::RootfsArgs),
     /// Print the JSON Schema of wazo/plugin.yml (for editors' YAML support).
     Schema(schema::SchemaArgs),
     /// Run the language server over stdio (diagnostics, fixes and docs in editors).
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Install(a) => pipeline::run_install(&a, &lint::errors_before_pipeline),
         Command::Uninstall(a) => pipeline::run_uninstall(&a, &lint::errors_before_pipeline),
         Command::Test(a) => pipeline::run_test(&a, &lint::errors_before_pipeline),
+        Command::Rootfs(a) => rootfs::run(&a),
         Command::Schema(a) => schema::run(&a),
         Command::Lsp(a) => lsp::run(&a),
         Command::Completions(a) => completions::run_completions(&a),

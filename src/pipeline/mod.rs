@@ -14,6 +14,7 @@ pub mod landlock_jail;
 pub mod lifecycle;
 pub mod links;
 pub mod package;
+pub mod rootfs;
 pub mod run;
 pub mod sandbox;
 pub mod scripts;
