@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod completions;
+pub mod config;
 pub mod explain;
 pub mod lint;
 pub mod lint_io;
@@ -54,6 +55,9 @@ pub enum Command {
     Test(pipeline::TestArgs),
     /// Manage the cached Wazo-like Debian roots (status, update, clean).
     Rootfs(rootfs::RootfsArgs),
+    /// Show the configuration a Wazo service gets from the plugin's conf.d files, and the file
+    /// each value comes from.
+    Config(config::ConfigArgs),
     /// Print the JSON Schema of wazo/plugin.yml (for editors' YAML support).
     Schema(schema::SchemaArgs),
     /// Run the language server over stdio (diagnostics, fixes and docs in editors).
@@ -76,6 +80,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Uninstall(a) => pipeline::run_uninstall(&a, &lint::errors_before_pipeline),
         Command::Test(a) => pipeline::run_test(&a, &lint::errors_before_pipeline),
         Command::Rootfs(a) => rootfs::run(&a),
+        Command::Config(a) => config::run(&a),
         Command::Schema(a) => schema::run(&a),
         Command::Lsp(a) => lsp::run(&a),
         Command::Completions(a) => completions::run_completions(&a),

@@ -5,6 +5,7 @@
 //! parse printed to stderr and dropped, PyYAML's SafeLoader: YAML 1.1) and `xivo/chain_map.py:18-27`
 //! (merge: the first value set wins, see [`merge`]).
 
+pub mod effective;
 pub mod merge;
 
 use crate::plugin::yaml::{self, Node, NodeKind, Style, YamlError};
