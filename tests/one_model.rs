@@ -387,3 +387,80 @@ fn both_open_buffers_of_a_plugin_are_read_by_the_loader() {
             .any(|(c, _)| c == "WP302")
     );
 }
+
+#[test]
+fn the_language_server_lints_a_file_the_plugin_ships_from_its_buffer() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/checks/WP504-confd-enabled-not-boolean");
+    for rel in [
+        "wazo/plugin.yml",
+        "wazo/rules",
+        "etc/wazo-calld/conf.d/50-acme-x.yml",
+    ] {
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(rel), &to).unwrap();
+    }
+    let confd = dir.path().join("etc/wazo-calld/conf.d/50-acme-x.yml");
+    // On disk the value is a quoted "false" (WP504); the buffer fixes it.
+    assert!(lint(dir.path()).iter().any(|(c, _)| c == "WP504"));
+    assert_eq!(lsp(&confd, "enabled_plugins:\n  calls: false\n"), []);
+    // And the reverse: a clean file on disk, the buffer quoting the value, line 2.
+    std::fs::write(&confd, "enabled_plugins:\n  calls: true\n").unwrap();
+    assert!(!lint(dir.path()).iter().any(|(c, _)| c == "WP504"));
+    assert_eq!(
+        lsp(&confd, "enabled_plugins:\n  calls: \"false\"\n"),
+        [("WP504".to_string(), 2)]
+    );
+    // A file of no plugin gets nothing (and no error).
+    let loose = tempfile::tempdir().unwrap();
+    let other = loose.path().join("notes.yml");
+    assert_eq!(lsp_docs_quiet(&other, "a: 1\n"), None);
+}
+
+/// Opens `path` alone and says whether the server published anything for it within 2 s.
+fn lsp_docs_quiet(path: &Path, text: &str) -> Option<usize> {
+    let (server, client) = Connection::memory();
+    let thread =
+        std::thread::spawn(move || wazo_plugin::lsp::serve(&server).map_err(|e| e.to_string()));
+    let send = |m: Message| client.sender.send(m).unwrap();
+    send(Message::Request(Request::new(
+        RequestId::from(1),
+        "initialize".into(),
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    )));
+    let _ = client.receiver.recv().unwrap();
+    send(Message::Notification(Notification::new(
+        "initialized".into(),
+        json!({}),
+    )));
+    let uri = wazo_plugin::lsp::path_to_uri(path).unwrap();
+    send(Message::Notification(Notification::new(
+        "textDocument/didOpen".into(),
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    )));
+    let mut published = None;
+    while let Ok(m) = client
+        .receiver
+        .recv_timeout(std::time::Duration::from_secs(2))
+    {
+        if let Message::Notification(n) = m
+            && n.method == "textDocument/publishDiagnostics"
+        {
+            published = n.params["diagnostics"].as_array().map(Vec::len);
+        }
+    }
+    send(Message::Request(Request::new(
+        RequestId::from(2),
+        "shutdown".into(),
+        Value::Null,
+    )));
+    let _ = client.receiver.recv();
+    send(Message::Notification(Notification::new(
+        "exit".into(),
+        Value::Null,
+    )));
+    let _ = thread.join();
+    published
+}

@@ -58,6 +58,34 @@ pub fn target(path: &Path) -> Result<BufferTarget, NotAPluginFile> {
     Ok(BufferTarget { root, rel })
 }
 
+/// The plugin folder a file belongs to and the file's path inside it, for any file of a plugin
+/// (a conf.d file, a dialplan): the nearest folder above it, on disk, that has a `wazo/`
+/// folder. wazo/plugin.yml and wazo/rules are found by [`target`] whether the folder exists or
+/// not.
+pub fn plugin_file(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    if let Ok(t) = target(path) {
+        return Some((t.root, PathBuf::from(t.rel)));
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        let on_disk = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if on_disk.join("wazo").is_dir() {
+            let rel = path.strip_prefix(d).ok()?.to_path_buf();
+            // Not the plugin's own folder for its two files (wazo/other is not a shipped file).
+            if rel.starts_with("wazo") {
+                return None;
+            }
+            return Some((d.to_path_buf(), rel));
+        }
+        dir = d.parent();
+    }
+    None
+}
+
 /// The plugin `path` belongs to, with `text` as the content of that file, loaded by the one
 /// loader: the plugin's other file, its modes (git's included) and its layout come from disk
 /// when the plugin folder exists.
@@ -71,23 +99,29 @@ pub fn plugin_with_texts(texts: &[(&Path, String)]) -> Result<Plugin, NotAPlugin
     let Some((first, _)) = texts.first() else {
         return Err(NotAPluginFile(PathBuf::new()));
     };
-    let t = target(first)?;
-    let on_disk = if t.root.as_os_str().is_empty() {
+    let (display, _) = plugin_file(first).ok_or_else(|| NotAPluginFile(first.to_path_buf()))?;
+    let on_disk = if display.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        t.root.as_path()
+        display.as_path()
     };
     let root = on_disk.join("wazo").is_dir().then(|| on_disk.to_path_buf());
+    let key = root.clone().unwrap_or_else(|| display.clone());
     let mut overrides = Overrides::none();
     for (path, text) in texts {
-        let other = target(path)?;
-        if other.root == t.root {
-            overrides.set(root.as_deref().unwrap_or(&t.root), other.rel, text.clone());
+        if let Ok(own) = target(path) {
+            if own.root == display {
+                overrides.set(&key, own.rel, text.clone());
+            }
+        } else if let Some((other_root, rel)) = plugin_file(path)
+            && other_root == display
+        {
+            overrides.set_other(&key, &rel, text.clone());
         }
     }
     let targets = [Target {
         root,
-        display: t.root.clone(),
+        display: display.clone(),
     }];
     load(&targets, &overrides)
         .pop()

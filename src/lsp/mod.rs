@@ -27,7 +27,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::Value;
 
-use crate::lint::buffer::{lint_one, plugin_with_texts, target};
+use crate::lint::buffer::{lint_one, plugin_file, plugin_with_texts, target};
 use crate::lint::{LintOptions, PluginReport};
 use crate::plugin::load::MANIFEST;
 use crate::source::SourceFile;
@@ -243,7 +243,8 @@ impl Server {
 
     /// Records the text of a document and re-lints its plugin.
     fn set(&mut self, uri: lsp::Uri, text: String) -> Vec<Notification> {
-        let Some(path) = uri_to_path(&uri).filter(|p| target(p).is_ok()) else {
+        // plugin.yml, wazo/rules, or a file the plugin ships (its conf.d files, its dialplan).
+        let Some(path) = uri_to_path(&uri).filter(|p| plugin_file(p).is_some()) else {
             return Vec::new();
         };
         self.docs.insert(
@@ -258,12 +259,12 @@ impl Server {
 
     /// The plugin `path` belongs to, linted with the open documents' texts.
     fn lint(&self, path: &Path) -> Option<PluginReport> {
-        let root = target(path).ok()?.root;
+        let (root, _) = plugin_file(path)?;
         // Every open document of the plugin replaces its file, through the one loader.
         let mut texts: Vec<(&Path, String)> = self
             .docs
             .values()
-            .filter(|d| target(&d.path).is_ok_and(|t| t.root == root))
+            .filter(|d| plugin_file(&d.path).is_some_and(|(r, _)| r == root))
             .map(|d| (d.path.as_path(), d.file.text.clone()))
             .collect();
         // The document asked about first, so that its plugin is the one loaded.
@@ -277,17 +278,19 @@ impl Server {
         let Some(report) = self.lint(path) else {
             return Vec::new();
         };
-        let root = target(path).map(|t| t.root).ok();
+        let root = plugin_file(path).map(|(r, _)| r);
         let mut out = Vec::new();
         for (uri, doc) in &self.docs {
-            let Ok(t) = target(&doc.path) else { continue };
-            if Some(&t.root) != root.as_ref() {
+            let Some((doc_root, rel)) = plugin_file(&doc.path) else {
+                continue;
+            };
+            if Some(&doc_root) != root.as_ref() {
                 continue;
             }
             let diagnostics = report
                 .diagnostics
                 .iter()
-                .filter(|d| d.file == Path::new(t.rel))
+                .filter(|d| d.file == rel)
                 .map(|d| convert::diagnostic(d, uri, &doc.file))
                 .collect();
             out.push(publish(uri.clone(), diagnostics));

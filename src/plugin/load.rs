@@ -77,6 +77,9 @@ pub struct Plugin {
     /// What the package arm ships, read from the rules script and the plugin's tree (empty when
     /// the script did not parse or its dispatch is not known).
     pub shipped: crate::plugin::shipped::Shipped,
+    /// The texts of other files of the plugin given by an [`Overrides`] (editor buffers), by
+    /// their path inside the plugin: see [`Plugin::text_of`].
+    pub texts: Vec<(PathBuf, String)>,
     /// The files whose text came from an [`Overrides`] rather than from disk.
     pub overridden: Vec<&'static str>,
     /// wazo/rules parsed (a BOM and the CRs of CRLF line ends read as blanks, offsets kept):
@@ -88,6 +91,8 @@ pub struct Plugin {
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     files: Vec<(PathBuf, &'static str, String)>,
+    /// Other files of a plugin (a conf.d file, a dialplan), by their path inside it.
+    others: Vec<(PathBuf, PathBuf, String)>,
 }
 
 impl Overrides {
@@ -99,6 +104,13 @@ impl Overrides {
     /// The file `rel` (`wazo/plugin.yml` or `wazo/rules`) of the plugin at `root` has `text`.
     pub fn set(&mut self, root: &Path, rel: &'static str, text: String) {
         self.files.push((root.to_path_buf(), rel, text));
+    }
+
+    /// Another file of the plugin at `root` (`etc/wazo-calld/conf.d/50-x.yml`) has `text`: the
+    /// checks on shipped files read it instead of the file on disk.
+    pub fn set_other(&mut self, root: &Path, rel: &Path, text: String) {
+        self.others
+            .push((root.to_path_buf(), rel.to_path_buf(), text));
     }
 
     fn get(&self, root: &Path, rel: &str) -> Option<&str> {
@@ -129,6 +141,10 @@ pub fn load(targets: &[Target], overrides: &Overrides) -> Vec<Plugin> {
                 None => Plugin::empty(&t.display),
             };
             let key = t.root.clone().unwrap_or_else(|| t.display.clone());
+            for (_, rel, text) in overrides.others.iter().filter(|(r, _, _)| *r == key) {
+                plugin.texts.retain(|(r, _)| r != rel);
+                plugin.texts.push((rel.clone(), text.clone()));
+            }
             for rel in [MANIFEST, RULES] {
                 if let Some(text) = overrides.get(&key, rel) {
                     plugin.set_text(rel, text.to_string());
@@ -194,6 +210,7 @@ impl Plugin {
             script: None,
             dispatch: None,
             shipped: Default::default(),
+            texts: Vec::new(),
             overridden: Vec::new(),
         }
     }
@@ -215,6 +232,7 @@ impl Plugin {
             script: None,
             dispatch: None,
             shipped: Default::default(),
+            texts: Vec::new(),
             overridden: Vec::new(),
         }
     }
@@ -262,6 +280,15 @@ impl Plugin {
             }
             _ => Default::default(),
         };
+    }
+
+    /// The in-memory text of a file of the plugin other than its two own files (an editor's
+    /// buffer), when one was given.
+    pub fn text_of(&self, rel: &Path) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(r, _)| r == rel)
+            .map(|(_, t)| t.as_str())
     }
 
     /// The comments of a file of the plugin, as its parser located them.

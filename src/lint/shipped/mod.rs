@@ -176,6 +176,16 @@ impl<'a> ShippedCx<'a> {
 
 /// The text of a shipped file, read from the plugin tree or the staged package.
 fn load<'a>(plugin: &Plugin, file: &'a ShippedFile) -> Option<Loaded<'a>> {
+    if let Origin::Plugin(rel) = &file.origin
+        && let Some(text) = plugin.text_of(rel)
+    {
+        // An editor's buffer of the file.
+        return Some(Loaded {
+            file,
+            rel: rel.clone(),
+            text: text.to_string(),
+        });
+    }
     let (rel, path) = match &file.origin {
         Origin::Plugin(rel) => (rel.clone(), plugin.root.as_ref()?.join(rel)),
         Origin::Staged(abs) => (
