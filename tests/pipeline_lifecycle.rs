@@ -237,7 +237,7 @@ fn install_test_helloworld_in_a_prefix() {
         "{:?}",
         report.installed
     );
-    if report.isolation == Isolation::OverlayNamespace {
+    if report.isolation == Isolation::Bubblewrap {
         let calls: Vec<String> = report.run.calls.iter().map(|c| c.command_line()).collect();
         assert_eq!(calls, ["asterisk -x 'dialplan reload'"]);
     }
@@ -376,7 +376,7 @@ fn helloworld_test_passes_and_dpkg_root_installs_the_same_files() {
     .unwrap();
     let work = report.work_dir.clone().unwrap();
     assert!(report.left_behind.is_empty(), "{:?}", report.left_behind);
-    if report.isolation == Isolation::OverlayNamespace {
+    if report.isolation == Isolation::Bubblewrap {
         let calls: Vec<String> = report.steps[0]
             .1
             .calls

@@ -114,6 +114,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         .sort_by_file_name()
     {
         let entry = entry.map_err(std::io::Error::other)?;
+        stage::refuse_special(entry.path(), entry.file_type(), "wazo/")?;
         let dest = to.join(
             entry
                 .path()
@@ -130,6 +131,38 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether the file at `path` contains `needle`, read in chunks (constant memory).
+fn file_contains(path: &Path, needle: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    if needle.is_empty() {
+        return false;
+    }
+    let Ok(mut f) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+    else {
+        return false;
+    };
+    let keep = needle.len() - 1;
+    let mut buf = vec![0u8; 64 * 1024 + keep];
+    let mut have = 0;
+    loop {
+        let n = match f.read(&mut buf[have..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        have += n;
+        if buf[..have].windows(needle.len()).any(|w| w == needle) {
+            return true;
+        }
+        let tail = have.min(keep);
+        buf.copy_within(have - tail..have, 0);
+        have = tail;
+    }
 }
 
 const USUAL_PREFIXES: &[&str] = &["/etc/", "/usr/", "/var/lib/", "/opt/"];
@@ -154,10 +187,7 @@ fn audit(pkgdir: &Path, work_root: &Path, files: &[String], plugin_dir: &str) ->
         if meta.mode() & 0o6000 != 0 {
             warnings.push(format!("{f}: setuid or setgid"));
         }
-        if meta.is_file()
-            && std::fs::read(&path)
-                .is_ok_and(|d| d.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        {
+        if meta.is_file() && file_contains(&path, needle.as_bytes()) {
             warnings.push(format!("{f}: contains the build's work dir path {needle}, which will not exist on the server"));
         }
     }
