@@ -137,13 +137,21 @@ fn landlock_denies_writes_outside_and_names_them() {
     }
     package_leak_is_denied("landlock");
     let p = plugin(WRITES_ETC);
+    // Landlock alone shares processes, hostname, sysctls and the terminal with the host: the
+    // maintainer steps are refused without --unsafe-host.
     let (code, text) = forced("landlock", &["test"], p.path());
+    host_unchanged();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("isolation: Landlock only"), "{text}");
+    assert!(text.contains("maintainer scripts NOT run"), "{text}");
+    assert!(!text.contains("would have run"), "{text}");
+    let (code, text) = forced("landlock", &["test", "--unsafe-host"], p.path());
     host_unchanged();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("Landlock denied writes"), "{text}");
     assert!(text.contains("/etc/wazo-plugin-iso"), "{text}");
     let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pipeline/helloworld");
-    let (code, text) = forced("landlock", &["test"], &hello);
+    let (code, text) = forced("landlock", &["test", "--unsafe-host"], &hello);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("isolation: Landlock"), "{text}");
     assert!(

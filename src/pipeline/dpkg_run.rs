@@ -91,9 +91,10 @@ impl Runner<'_> {
                 let opaque = [PathBuf::from("/var/lib/dpkg")];
                 bwrap::hand_over(&[self.prefix, &self.stubs.log_dir])
                     .map_err(io("handing the prefix to the sandbox uid"))?;
+                let debs = self.work.subdir("debs").map_err(io("creating debs"))?;
                 let binds = bwrap::WorkBinds {
                     writable: vec![self.stubs.log_dir.clone()],
-                    readonly: vec![self.stubs.dir.clone(), self.work.root.join("debs")],
+                    readonly: vec![self.stubs.dir.clone(), debs],
                 };
                 // The caller's HOME may be unreadable for the sandbox uid (dpkg reads
                 // ~/.dpkg.cfg): the step's own /tmp instead.
