@@ -65,11 +65,22 @@ fn users() -> Vec<Who> {
             .output()
             .ok()
             .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok())
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+            })
     };
     if id("-u").is_none() {
         let _ = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                USER,
+            ])
             .status();
     }
     match (id("-u"), id("-g")) {
@@ -202,7 +213,11 @@ impl Scene {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["canary"], "files appeared beside the canary: {text}");
+        assert_eq!(
+            names,
+            ["canary"],
+            "files appeared beside the canary: {text}"
+        );
         assert_eq!(
             std::fs::read_to_string(self.canary().join("canary")).unwrap(),
             "original\n",
@@ -223,7 +238,9 @@ fn assert_report(code: i32, text: &str) {
         );
     }
     assert!(
-        text.contains("isolation: bubblewrap: new user, mount, PID, IPC, UTS and cgroup namespaces"),
+        text.contains(
+            "isolation: bubblewrap: new user, mount, PID, IPC, UTS and cgroup namespaces"
+        ),
         "{text}"
     );
     assert!(text.contains("shared with the host: the network"), "{text}");
@@ -369,7 +386,11 @@ fn set_the_hostname() {
     attack_all(
         "hostname wzp-pwned; perl -e 'syscall(170, \"wzp-pwned\", 9)'; echo wzp-pwned > /proc/sys/kernel/hostname",
         |_, text| {
-            assert_eq!(std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap(), before, "{text}");
+            assert_eq!(
+                std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap(),
+                before,
+                "{text}"
+            );
         },
     );
 }
@@ -431,7 +452,10 @@ fn push_input_into_the_terminal_tiocsti() {
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(!text.contains("TTY-OPENED"), "a step opened the terminal: {text}");
+        assert!(
+            !text.contains("TTY-OPENED"),
+            "a step opened the terminal: {text}"
+        );
         assert!(text.contains("HOSTILE install ran"), "{text}");
         scene.assert_canary_unchanged(&text);
     }
