@@ -132,7 +132,7 @@ fn sigint_kills_the_step_and_its_setsid_children_and_exits_130() {
         let p = plugin_with(
             "#!/bin/sh\nsetsid sh -c 'sleep 599.4343' &\necho started\nsleep 599.4343\n",
         );
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wazo-plugin"))
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_wazo-plugin"))
             .args(["build", "--no-lint"])
             .arg(p.path())
             .stdout(std::process::Stdio::piped())

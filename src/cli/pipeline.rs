@@ -215,7 +215,10 @@ fn isolation_note(isolation: Isolation, network: bool) {
 
 fn print_warnings(warnings: &[String]) {
     for w in warnings {
-        println!("warning: {}", escape_control(w));
+        // Multi-line warnings (a failed purge's output) keep their line breaks; anything else
+        // a step could have put in them is escaped.
+        let lines: Vec<String> = w.lines().map(|l| escape_control(l).into_owned()).collect();
+        println!("warning: {}", lines.join("\n"));
     }
 }
 

@@ -190,7 +190,7 @@ pub(crate) fn diff(
         .iter()
         .filter(|(k, v)| {
             let is_dir = v.0 & 0o170000 == 0o040000;
-            // A directory changes whenever its entries do; one the host has is an overlay copy-up.
+            // A directory changes whenever its entries do; one the host has was seeded for the sandbox.
             before.get(*k) != Some(v)
                 && !(is_dir && (before.contains_key(*k) || Path::new(k).is_dir()))
         })

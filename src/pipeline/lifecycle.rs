@@ -330,7 +330,7 @@ pub fn test(
         Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
-    // Directories the host has too (/etc, /usr/lib...) are overlay copy-ups, not leftovers.
+    // Directories the host has too (/etc, /usr/lib...) are seeded for the sandbox, not leftovers.
     let left_behind = after
         .iter()
         .filter(|(k, v)| !before.contains_key(*k) && !is_host_dir(k, v.0))

@@ -240,8 +240,7 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
     if path.symlink_metadata().is_err() {
         return Ok(());
     }
-    let mut it = walkdir::WalkDir::new(path).follow_links(false).into_iter();
-    while let Some(entry) = it.next() {
+    for entry in walkdir::WalkDir::new(path).follow_links(false) {
         let Ok(entry) = entry else { continue };
         if entry.file_type().is_dir()
             && let Ok(m) = entry.path().symlink_metadata()
@@ -382,7 +381,7 @@ mod tests {
         symlink(outside.path(), tree.join("a/out")).unwrap();
         std::fs::set_permissions(
             tree.join("a/locked"),
-            std::os::unix::fs::PermissionsExt::from_mode(0),
+            std::os::unix::fs::PermissionsExt::from_mode(0o000),
         )
         .unwrap();
         remove_tree(&tree).unwrap();
