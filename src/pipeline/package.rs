@@ -259,13 +259,14 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(work, meta, out_dir)
+    stage_and_write(work, meta, out_dir, Instant::now() + opts.timeout)
 }
 
 fn stage_and_write(
     work: &Work,
     meta: &PluginMeta,
     out_dir: &Path,
+    deadline: Instant,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
     let plugin_dir = scripts::installed_plugin_dir(meta);
@@ -312,7 +313,20 @@ fn stage_and_write(
     let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb(&pkgdir, &deb, deb::source_date_epoch()).map_err(io("writing the .deb"))?;
+    deb::build_deb_until(&pkgdir, &deb, deb::source_date_epoch(), Some(deadline)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            invalid(
+                format!("{e}: the package is too large to write in time"),
+                "raise --timeout",
+            )
+        } else {
+            PipelineError::Io {
+                step: Step::Packaging,
+                context: "writing the .deb".into(),
+                source: e,
+            }
+        }
+    })?;
     Ok(PackageReport {
         meta: meta.clone(),
         deb,

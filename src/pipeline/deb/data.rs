@@ -107,16 +107,17 @@ fn fill_common(header: &mut Header, mode: u32, mtime: u64) {
 /// A gzip-compressed tarball of everything under `root`, except the top-level entries named in
 /// `skip` (the data tarball skips `DEBIAN`). Names are `./`, `./usr/`, `./usr/lib/x`, ...
 pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>> {
-    write_tar_gz_tree(root, skip, mtime, Vec::new())
+    write_tar_gz_tree(root, skip, mtime, Vec::new(), None)
 }
 
 /// [`tar_gz_tree`] written to `sink`, file contents streamed (memory stays constant whatever
-/// the files' sizes). Returns the sink.
+/// the files' sizes), failing with `TimedOut` once `deadline` has passed. Returns the sink.
 pub fn write_tar_gz_tree<S: Write>(
     root: &Path,
     skip: &[&str],
     mtime: u64,
     sink: S,
+    deadline: Option<std::time::Instant>,
 ) -> io::Result<S> {
     let gz = GzEncoder::new(sink, Compression::best());
     let mut out = tar::Builder::new(gz);
@@ -142,6 +143,7 @@ pub fn write_tar_gz_tree<S: Write>(
                     .any(|s| e.file_name() == std::ffi::OsStr::new(s)))
         });
     for entry in walk {
+        past(deadline)?;
         let entry = entry.map_err(io::Error::other)?;
         let rel = entry
             .path()
@@ -184,6 +186,7 @@ pub fn write_tar_gz_tree<S: Write>(
             let mut counted = Counted {
                 inner: io::Read::take(file, size),
                 n: 0,
+                deadline,
             };
             append_from(
                 &mut out,
@@ -210,14 +213,26 @@ pub fn write_tar_gz_tree<S: Write>(
     out.into_inner()?.finish()
 }
 
-/// A reader that counts the bytes it gave.
+fn past(deadline: Option<std::time::Instant>) -> io::Result<()> {
+    if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+        return Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "writing the .deb ran past --timeout",
+        ));
+    }
+    Ok(())
+}
+
+/// A reader that counts the bytes it gave and stops at the deadline.
 struct Counted<R> {
     inner: R,
     n: u64,
+    deadline: Option<std::time::Instant>,
 }
 
 impl<R: io::Read> io::Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        past(self.deadline)?;
         let k = self.inner.read(buf)?;
         self.n += k as u64;
         Ok(k)

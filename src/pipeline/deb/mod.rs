@@ -25,6 +25,16 @@ pub fn source_date_epoch() -> u64 {
 /// so memory stays constant whatever the size of the package; `out` is never opened through a
 /// symlink.
 pub fn build_deb(pkgdir: &Path, out: &Path, mtime: u64) -> io::Result<()> {
+    build_deb_until(pkgdir, out, mtime, None)
+}
+
+/// [`build_deb`] that gives up with `TimedOut` once `deadline` has passed (`--timeout`).
+pub fn build_deb_until(
+    pkgdir: &Path,
+    out: &Path,
+    mtime: u64,
+    deadline: Option<std::time::Instant>,
+) -> io::Result<()> {
     use std::io::Seek;
     use std::os::unix::fs::OpenOptionsExt;
     if mtime > ar::MAX_MTIME {
@@ -36,9 +46,15 @@ pub fn build_deb(pkgdir: &Path, out: &Path, mtime: u64) -> io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let tmp = tempfile::tempfile_in(dir)?;
-    let mut tmp = data::write_tar_gz_tree(pkgdir, &["DEBIAN"], mtime, io::BufWriter::new(tmp))?
-        .into_inner()
-        .map_err(io::IntoInnerError::into_error)?;
+    let mut tmp = data::write_tar_gz_tree(
+        pkgdir,
+        &["DEBIAN"],
+        mtime,
+        io::BufWriter::new(tmp),
+        deadline,
+    )?
+    .into_inner()
+    .map_err(io::IntoInnerError::into_error)?;
     let len = tmp.stream_position()?;
     tmp.rewind()?;
     let file = std::fs::OpenOptions::new()
