@@ -113,6 +113,8 @@ fn binary() -> PathBuf {
 struct Scene {
     dir: tempfile::TempDir,
     who: Who,
+    /// The canary's mode and mtime when created.
+    stamp: (u32, std::time::SystemTime),
 }
 
 impl Scene {
@@ -126,7 +128,9 @@ impl Scene {
             std::fs::create_dir_all(dir.path().join(d)).unwrap();
         }
         std::fs::write(dir.path().join("canary/canary"), "original\n").unwrap();
-        let scene = Scene { dir, who };
+        let meta = std::fs::metadata(dir.path().join("canary/canary")).unwrap();
+        let stamp = (meta.permissions().mode(), meta.modified().unwrap());
+        let scene = Scene { dir, who, stamp };
         scene.give(&scene.canary());
         scene.give(&scene.path().join("tmp"));
         scene
@@ -223,6 +227,12 @@ impl Scene {
             "original\n",
             "the canary was changed ({:?}): {text}",
             self.who
+        );
+        let meta = std::fs::metadata(self.canary().join("canary")).unwrap();
+        assert_eq!(
+            (meta.permissions().mode(), meta.modified().unwrap()),
+            self.stamp,
+            "the canary's mode or mtime changed: {text}"
         );
     }
 }
@@ -498,4 +508,52 @@ fn the_canary_detects_an_unconfined_write() {
         std::fs::read_to_string(scene.canary().join("canary")).unwrap(),
         "pwned\n"
     );
+}
+
+/// Under Landlock only (no namespaces), the write classes are still denied during `build`; the
+/// report says the maintainer steps were not run and that processes, hostname, sysctls and the
+/// terminal are shared. Landlock does not cover chmod, chown or utime, so those are left out.
+#[test]
+fn landlock_only_denies_the_write_classes_in_build() {
+    if !ready() {
+        return;
+    }
+    if wazo_plugin::pipeline::isolation::landlock_abi().is_none() {
+        eprintln!("skipped: this kernel has no Landlock");
+        return;
+    }
+    let marker = format!("/dev/shm/wzp-hostile-ll-{}", std::process::id());
+    let attacks = [
+        "echo pwned > $CANARY/canary; echo pwned > $CANARY/new; rm -f $CANARY/canary; mv $CANARY/canary $CANARY/moved".to_string(),
+        "p=.; for i in $(seq 1 40); do p=$p/..; done; echo pwned > $p$CANARY/canary".to_string(),
+        "ln -sf $CANARY/canary made; echo pwned > made".to_string(),
+        "ln $CANARY/canary hl && echo pwned > hl".to_string(),
+        "for p in /proc/[0-9]*; do echo pwned > $p/root$CANARY/canary; echo pwned > $p/cwd/new; done".to_string(),
+        "perl -e 'mkdir \"jail\"; chroot \"jail\" or exit 1; chdir \"..\" for 1..64; chroot \".\"; open(my $f, \">\", \"$ENV{CANARY}/canary\") or exit 2; print $f \"pwned\\n\"'".to_string(),
+        format!("echo pwned > {marker}"),
+    ];
+    for who in users() {
+        for attack in &attacks {
+            let scene = Scene::new(who);
+            let plugin = scene.plugin(attack);
+            let out = scene
+                .command(&["test", plugin.to_str().unwrap(), "--no-lint", "-v"])
+                .env("WAZO_PLUGIN_ISOLATION", "landlock")
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            scene.assert_canary_unchanged(&text);
+            assert!(!Path::new(&marker).exists(), "{marker} was written: {text}");
+            assert_eq!(out.status.code(), Some(0), "{text}");
+            assert!(text.contains("HOSTILE build ran"), "{text}");
+            assert!(!text.contains("HOSTILE install ran"), "{text}");
+            assert!(text.contains("isolation: Landlock only"), "{text}");
+            assert!(text.contains("maintainer scripts NOT run"), "{text}");
+            assert!(!text.contains("host unchanged"), "{text}");
+        }
+    }
 }

@@ -113,11 +113,16 @@ impl Runner<'_> {
             Isolation::Unconfined => {}
         }
         let scan = super::stage::work_confined_by_denial(self.work.isolation);
+        let isolation = self.work.isolation;
         let found = &mut self.denied;
         let outcome = run::run(&mut cmd, self.opts.timeout, &mut |l| {
             progress.output(l);
             if scan {
-                denied::scan(l, &allowed, found);
+                if isolation == Isolation::Bubblewrap {
+                    denied::scan_read_only(l, &allowed, found);
+                } else {
+                    denied::scan(l, &allowed, found);
+                }
             }
         });
         if let Some(l) = layout {

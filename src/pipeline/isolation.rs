@@ -70,7 +70,7 @@ impl Isolation {
                 )
             }
             Isolation::Landlock => {
-                "Landlock only: writes outside the work dir are denied, but processes, hostname, sysctls, the terminal and the network are shared with the host; maintainer steps are refused without --unsafe-host".to_string()
+                "Landlock only: file writes outside the work dir are denied (not chmod, chown or utime), but processes, hostname, sysctls, the terminal and the network are shared with the host; maintainer steps are refused without --unsafe-host".to_string()
             }
             Isolation::Unconfined => {
                 "UNCONFINED: no bubblewrap (namespaces) or Landlock available, the steps could write anywhere".to_string()

@@ -372,7 +372,11 @@ pub fn run_rules(
     let outcome = run::run(&mut cmd, opts.timeout, &mut |l| {
         progress.output(l);
         if work_confined_by_denial(work.isolation) {
-            denied::scan(l, &allowed, &mut denied);
+            if work.isolation == Isolation::Bubblewrap {
+                denied::scan_read_only(l, &allowed, &mut denied);
+            } else {
+                denied::scan(l, &allowed, &mut denied);
+            }
         }
     });
     drop(layout);
