@@ -26,7 +26,7 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -115,14 +115,36 @@ fn open_dir(dir: &Path) -> io::Result<OwnedFd> {
     Ok(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })
 }
 
-/// A read-write bind of `src` (opened now, by us) at `dst`.
+/// A read-write bind of `src` at `dst`.
 fn bind_fd(layout: &mut Layout, src: &Path, dst: &Path) -> io::Result<()> {
-    bind_fd_as(layout, "--bind-fd", src, dst)
+    bind_fd_as(layout, "--bind", src, dst)
 }
 
+/// Binds `src` (a real directory, opened now without following links) at `dst`. As root the
+/// step's bubblewrap runs as [`SANDBOX_UID`], which may not be able to reach `src` (a prefix
+/// under `/root`): `src` is then bind-mounted first, by us, still root, in a private mount
+/// namespace, on a staging directory of the work dir that uid can reach, and bubblewrap binds
+/// that (see [`wrap`]). bubblewrap 0.8's `--bind-fd` resolves the descriptor's path again, so it
+/// does not help here.
 fn bind_fd_as(layout: &mut Layout, op: &str, src: &Path, dst: &Path) -> io::Result<()> {
     let fd = open_dir(src)?;
-    push(&mut layout.args, op, fd.as_raw_fd().to_string(), dst);
+    let from = match &layout.stage_dir {
+        Some(dir) => {
+            let at = dir.join(layout.staged.len().to_string());
+            std::fs::create_dir(&at)?;
+            let c = |p: &Path| {
+                std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(p.as_os_str()))
+                    .map_err(io::Error::other)
+            };
+            // By path: a descriptor opened before the mount namespace is unshared names a mount
+            // of the old namespace, which cannot be bound in the new one. No step runs while we
+            // set up, so the path checked here is the path mounted.
+            layout.staged.push((c(src)?, c(&at)?));
+            at
+        }
+        None => src.to_path_buf(),
+    };
+    push(&mut layout.args, op, from, dst);
     layout.fds.push(fd);
     Ok(())
 }
@@ -140,7 +162,7 @@ pub struct WorkBinds {
 
 fn bind_work(layout: &mut Layout, work: &WorkBinds) -> io::Result<()> {
     for p in &work.readonly {
-        bind_fd_as(layout, "--ro-bind-fd", p, p)?;
+        bind_fd_as(layout, "--ro-bind", p, p)?;
     }
     for p in &work.writable {
         bind_fd(layout, p, p)?;
@@ -150,8 +172,8 @@ fn bind_work(layout: &mut Layout, work: &WorkBinds) -> io::Result<()> {
 
 /// Arguments for `rules build` / `rules package`: host read-only, `work`'s directories bound,
 /// cwd `cwd`.
-pub fn build_args(work: &WorkBinds, cwd: &Path, network: bool) -> io::Result<Layout> {
-    let mut layout = Layout::default();
+pub fn build_args(work: &WorkBinds, cwd: &Path, network: bool, stage: &Path) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
     common(&mut layout.args, false, network);
     push(&mut layout.args, "--ro-bind", "/", "/");
     devices(&mut layout.args);
@@ -168,8 +190,29 @@ pub struct Layout {
     pub args: Vec<OsString>,
     /// Links to host entries created in the prefix, for [`cleanup`].
     pub mountpoints: Vec<PathBuf>,
-    /// Descriptors named by `--bind-fd`, kept open until bubblewrap has started.
+    /// Descriptors of the bound directories, kept open until bubblewrap has started.
     pub fds: Vec<OwnedFd>,
+    /// As root: where the bound directories are staged (a fresh dir of the work dir).
+    pub stage_dir: Option<PathBuf>,
+    /// As root: (a bound directory, its staging dir), mounted by [`wrap`].
+    pub staged: Vec<(std::ffi::CString, std::ffi::CString)>,
+}
+
+impl Layout {
+    /// An empty layout staging its binds under `stage` when we are root (`stage` must not exist;
+    /// it is created, mode 0711, so the sandbox uid can reach the staging dirs).
+    pub fn new(stage: &Path) -> io::Result<Layout> {
+        let mut layout = Layout::default();
+        if nix::unistd::Uid::effective().is_root() {
+            if stage.symlink_metadata().is_ok() {
+                super::safe_fs::remove_tree(stage)?;
+            }
+            std::fs::create_dir(stage)?;
+            std::fs::set_permissions(stage, std::os::unix::fs::PermissionsExt::from_mode(0o711))?;
+            layout.stage_dir = Some(stage.to_path_buf());
+        }
+        Ok(layout)
+    }
 }
 
 fn is_real_dir(p: &Path) -> bool {
@@ -221,8 +264,9 @@ pub fn install_layout(
     work: &WorkBinds,
     opaque: &[PathBuf],
     network: bool,
+    stage: &Path,
 ) -> io::Result<Layout> {
-    let mut layout = Layout::default();
+    let mut layout = Layout::new(stage)?;
     match fill(prefix, work, opaque, network, &mut layout) {
         Ok(()) => Ok(layout),
         Err(e) => {
@@ -330,18 +374,34 @@ pub fn wrap(cmd: &Command, layout: &Layout) -> io::Result<Command> {
             None => out.env_remove(k),
         };
     }
-    let fds: Vec<i32> = layout.fds.iter().map(AsRawFd::as_raw_fd).collect();
-    // SAFETY: fcntl is async-signal-safe; the descriptors stay open in the parent until spawn.
-    unsafe {
-        out.pre_exec(move || {
-            for &fd in &fds {
-                if nix::libc::fcntl(fd, nix::libc::F_SETFD, 0) < 0 {
-                    return Err(io::Error::last_os_error());
+    if !layout.staged.is_empty() {
+        let staged = layout.staged.clone();
+        // SAFETY: unshare and mount are plain syscalls on C strings allocated before fork.
+        unsafe {
+            out.pre_exec(move || {
+                use nix::mount::{MsFlags, mount};
+                let none: Option<&std::ffi::CStr> = None;
+                nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS)?;
+                mount(
+                    none,
+                    c"/",
+                    none,
+                    MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+                    none,
+                )?;
+                for (src, at) in &staged {
+                    mount(
+                        Some(src.as_c_str()),
+                        at.as_c_str(),
+                        none,
+                        MsFlags::MS_BIND | MsFlags::MS_REC,
+                        none,
+                    )?;
                 }
-            }
-            Ok(())
-        })
-    };
+                Ok(())
+            })
+        };
+    }
     drop_privileges(&mut out);
     Ok(out)
 }

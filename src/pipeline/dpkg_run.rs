@@ -99,8 +99,10 @@ impl Runner<'_> {
                 // The caller's HOME may be unreadable for the sandbox uid (dpkg reads
                 // ~/.dpkg.cfg): the step's own /tmp instead.
                 cmd.env("HOME", "/tmp");
-                let l = bwrap::install_layout(self.prefix, &binds, &opaque, self.opts.network)
-                    .map_err(io("setting up bubblewrap"))?;
+                let stage = self.work.root.join("binds");
+                let l =
+                    bwrap::install_layout(self.prefix, &binds, &opaque, self.opts.network, &stage)
+                        .map_err(io("setting up bubblewrap"))?;
                 cmd = bwrap::wrap(&cmd, &l).map_err(io("setting up bubblewrap"))?;
                 layout = Some(l);
             }
@@ -127,6 +129,21 @@ impl Runner<'_> {
         });
         if let Some(l) = layout {
             bwrap::cleanup(self.prefix, &l.mountpoints);
+        }
+        // Before taking the prefix back: chown clears setuid bits silently, and they must be
+        // reported.
+        let stripped = safe_fs::make_safe(self.prefix);
+        for p in &stripped.setid {
+            self.warnings.push(format!(
+                "{}: setuid/setgid bit cleared in the prefix",
+                super::escape_control(p)
+            ));
+        }
+        for p in &stripped.special {
+            self.warnings.push(format!(
+                "{}: FIFO, socket or device node deleted from the prefix",
+                super::escape_control(p)
+            ));
         }
         let skipped = bwrap::take_back(&[self.prefix]).map_err(io("taking the prefix back"))?;
         for s in skipped {
@@ -245,21 +262,8 @@ pub fn dpkg(
         ),
     };
     let denied = std::mem::take(&mut runner.denied);
-    let mut warnings = std::mem::take(&mut runner.warnings);
+    let warnings = std::mem::take(&mut runner.warnings);
     Stubs::remove_absolute(prefix, &placed);
-    let stripped = safe_fs::make_safe(prefix);
-    for p in &stripped.setid {
-        warnings.push(format!(
-            "{}: setuid/setgid bit cleared in the prefix",
-            super::escape_control(p)
-        ));
-    }
-    for p in &stripped.special {
-        warnings.push(format!(
-            "{}: FIFO, socket or device node deleted from the prefix",
-            super::escape_control(p)
-        ));
-    }
     let outcome = result?;
     let calls = stubs.calls().map_err(io("reading the stub log"))?;
     let after = snapshot(prefix);

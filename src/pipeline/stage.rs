@@ -196,6 +196,15 @@ impl Work {
             .tempdir()
             .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?
             .keep();
+        // As root the sandbox uid must reach the staging dirs inside (see bwrap::Layout::new),
+        // without listing the work dir.
+        let mode = if nix::unistd::Uid::effective().is_root() {
+            0o711
+        } else {
+            0o700
+        };
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(mode))
+            .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?;
         let plugin = root.join("plugin");
         let isolation = super::isolation::resolve(opts.isolation);
         let work = Work {
@@ -350,7 +359,7 @@ pub fn run_rules(
                 writable: vec![work.plugin.clone(), home],
                 readonly: Vec::new(),
             };
-            let l = bwrap::build_args(&binds, &cwd, opts.network)
+            let l = bwrap::build_args(&binds, &cwd, opts.network, &work.root.join("binds"))
                 .map_err(PipelineError::io(step, "setting up the sandbox"))?;
             cmd = bwrap::wrap(&cmd, &l).map_err(setup)?;
             layout = Some(l);
