@@ -267,3 +267,58 @@ fn stale_work_dirs_of_killed_runs_are_removed() {
     assert!(!stale.exists(), "the stale work dir is still there");
     assert!(foreign.exists(), "a dir without our owner file was removed");
 }
+
+#[test]
+fn after_sigkill_inside_dpkg_the_next_run_refuses_the_half_done_prefix() {
+    if which::which("dpkg").is_err()
+        || wazo_plugin::pipeline::isolation::probe(Path::new("/"))
+            != wazo_plugin::pipeline::isolation::Isolation::Bubblewrap
+    {
+        assert!(
+            std::env::var("WAZO_PLUGIN_TEST_STRICT").as_deref() != Ok("1"),
+            "dpkg and bubblewrap are required (WAZO_PLUGIN_TEST_STRICT=1)"
+        );
+        eprintln!("skipped: needs dpkg and bubblewrap");
+        return;
+    }
+    let p = plugin_with(
+        "#!/bin/sh\ncase \"$1\" in\n  package) mkdir -p \"$pkgdir/etc/k\"; touch \"$pkgdir/etc/k/f\";;\n  install) echo in-postinst; sleep 588.4343;;\nesac\nexit 0\n",
+    );
+    let prefix = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wazo-plugin"))
+        .args(["install", "--no-lint", "--prefix"])
+        .arg(prefix.path())
+        .arg(p.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while survivors("588.4343").is_empty() && start.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        !survivors("588.4343").is_empty(),
+        "the install step never started"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The step dies with wazo-plugin (--die-with-parent, PID namespace).
+    let start = std::time::Instant::now();
+    while !survivors("588.4343").is_empty() && start.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        survivors("588.4343").is_empty(),
+        "the step outlived a SIGKILLed wazo-plugin"
+    );
+    let out = cargo_bin_cmd!("wazo-plugin")
+        .args(["install", "--no-lint", "--prefix"])
+        .arg(prefix.path())
+        .arg(p.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("half-done"), "{err}");
+}

@@ -27,6 +27,8 @@ pub struct Work {
 impl Drop for Work {
     fn drop(&mut self) {
         if self.keep {
+            // A kept work dir is left around too: no setuid file or device node in it.
+            let _ = super::safe_fs::make_safe(&self.root);
             let _ = super::bwrap::take_back(&[&self.root]);
         } else {
             let _ = super::safe_fs::remove_tree(&self.root);
@@ -121,6 +123,12 @@ fn copy_tree(from: &Path, to: &Path, deadline: std::time::Instant) -> std::io::R
                 "the copy ran past --timeout",
             ));
         }
+        if run::interrupted() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            ));
+        }
         let entry = entry.map_err(std::io::Error::other)?;
         refuse_special(entry.path(), entry.file_type(), "a plugin folder")?;
         let rel = entry
@@ -166,7 +174,11 @@ impl Work {
         let work = Work::scratch(opts)?;
         let deadline = std::time::Instant::now() + opts.timeout;
         copy_tree(source, &work.plugin, deadline).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::TimedOut {
+            if e.kind() == std::io::ErrorKind::Interrupted
+                && let Some(signal) = run::interrupt_signal()
+            {
+                PipelineError::Interrupted { step, signal }
+            } else if e.kind() == std::io::ErrorKind::TimedOut {
                 PipelineError::Invalid {
                     step,
                     message: format!(
