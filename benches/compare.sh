@@ -86,6 +86,19 @@ row "lint 100 plugins, no shellcheck" "$L100" "" "" ""
 L1000=$(best_ms 6 lint never "$WORK/plugins-1000")
 row "lint 1000 plugins, no shellcheck" "$L1000" "" "< 1000 ms" "$(verdict "$L1000" "<" 1000)"
 
+# Inside a git work tree lint reads git's index for the modes it records (pre-commit always runs
+# there): the same plugin, committed to a repository.
+if have git; then
+    mkdir -p "$WORK/repo"
+    cp -R "$ROOT/examples/helloworld" "$WORK/repo/p1"
+    git -C "$WORK/repo" init -q && git -C "$WORK/repo" add . \
+        && git -C "$WORK/repo" -c user.name=b -c user.email=b@b commit -qm x
+    LG=$(best_ms 200 lint never "$WORK/repo/p1")
+    row "lint 1 plugin in a git work tree, no shellcheck" "$LG" "$(ratio "$LG" "$L1") × outside" "≤ 1.2 × outside" "$(verdict "$(ratio "$LG" "$L1")" "<=" 1.2)"
+else
+    row "lint in a git work tree" "git not installed" "" "" ""
+fi
+
 if [ -n "$SHELLCHECK" ]; then
     for n in 1 100 1000; do
         runs=$(( n == 1 ? 40 : (n == 100 ? 4 : 1) ))
@@ -141,6 +154,16 @@ SH=$(best_ms 10 "$ROOT/benches/package-with-dpkg-deb.sh" "$P1" "$WORK/deb-sh")
 row "package (lint, isolation, audit)" "$PKG" "$(ratio "$PKG" "$SH") × script" "≤ 1 × script" "$(verdict "$(ratio "$PKG" "$SH")" "<=" 1)"
 row "package --no-lint" "$PKGNL" "$(ratio "$PKGNL" "$SH") × script" "" ""
 row "package-with-dpkg-deb.sh" "$SH" "" "" ""
+# Validating a 1 MB plugin.yml (72 000 tags: many YAML events, where the old reader rescanned
+# the text for each), as package reads it with or without lint.
+cp -R "$P1" "$WORK/big"
+{
+    cat "$P1/wazo/plugin.yml"
+    echo "tags:"
+    for ((i = 0; i < 72000; i++)); do echo "  - tag$i"; done
+} > "$WORK/big/wazo/plugin.yml"
+BIG=$(best_ms 3 "$BIN" package --no-lint "$WORK/big" --output "$WORK/deb-ours")
+row "package --no-lint, 1 MB plugin.yml" "$BIG" "" "< 500 ms" "$(verdict "$BIG" "<" 500)"
 
 # --- memory ---------------------------------------------------------------------------------
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }'; }

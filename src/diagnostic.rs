@@ -4,8 +4,6 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::lint::check::Check;
-
 /// How serious a finding is. The order matters: `Error` is the highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,12 +78,21 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
+/// What a diagnostic takes from the check that makes it: its code, default severity and the
+/// URL of its documentation. Implemented by the lint engine's check declarations, so that this
+/// module depends on no other.
+pub trait Rule {
+    fn code(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+    fn url(&self) -> String;
+}
+
 impl Diagnostic {
     /// A diagnostic of `check` about `file`, with the check's default severity and its URL.
-    pub fn new(check: &Check, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn new(check: &impl Rule, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: Cow::Borrowed(check.code),
-            severity: check.severity,
+            code: Cow::Borrowed(check.code()),
+            severity: check.default_severity(),
             message: message.into(),
             file: file.into(),
             primary: None,

@@ -11,6 +11,10 @@ pub struct SourceFile {
     pub rel: PathBuf,
     /// The text. Files that are not valid UTF-8 are read lossily where that is harmless.
     pub text: String,
+    /// The byte ranges of the file's comments, as its parser located them (filled by the
+    /// loader; empty when the file could not be parsed). Suppression comments are looked for
+    /// there and nowhere else.
+    pub comments: Vec<std::ops::Range<usize>>,
     line_starts: Vec<usize>,
 }
 
@@ -34,6 +38,7 @@ impl SourceFile {
             display,
             rel,
             text,
+            comments: Vec::new(),
             line_starts,
         }
     }
@@ -109,6 +114,42 @@ impl SourceFile {
         start..end
     }
 
+    /// The 0-based line and UTF-16 column of a byte offset, as the language server protocol
+    /// counts them (clamped as [`SourceFile::position`] does).
+    pub fn utf16_position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index];
+        (line_index, self.text[start..offset].encode_utf16().count())
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 column, clamped to the line (a column
+    /// inside a surrogate pair goes to the character's start; a line past the end gives the
+    /// text's end).
+    pub fn utf16_offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.text.len();
+        };
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let mut units = 0;
+        for (i, c) in self.text[start..end].char_indices() {
+            units += c.len_utf16();
+            if units > column {
+                return start + i;
+            }
+        }
+        end
+    }
+
     /// Number of lines (a final line without a newline counts).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
@@ -135,6 +176,18 @@ mod tests {
         assert_eq!(f.position(999), Position { line: 4, column: 2 });
         // Inside the two bytes of 'é': clamped back to its start.
         assert_eq!(f.position(9), Position { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn utf16_positions_round_trip() {
+        // The emoji is two UTF-16 units.
+        let f = file("a😀b\nc");
+        assert_eq!(f.utf16_position(5), (0, 3));
+        assert_eq!(f.utf16_offset(0, 3), 5);
+        assert_eq!(f.utf16_offset(0, 2), 1);
+        assert_eq!(f.utf16_position(7), (1, 0));
+        assert_eq!(f.utf16_offset(1, 9), 8);
+        assert_eq!(f.utf16_offset(5, 0), 8);
     }
 
     #[test]

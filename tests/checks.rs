@@ -66,6 +66,51 @@ fn each_check_lives_in_a_file_named_after_it() {
     }
 }
 
+/// A check is one declaration in one file: a file declaring a check that the registry does not
+/// list would never run, so it fails here; so does a registered check without a fixture plugin
+/// or a snapshot of its output.
+#[test]
+fn every_declared_check_is_registered_with_a_fixture_or_snapshot() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut declared = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("src/lint")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        if !text.contains("pub const CHECK: Check") {
+            continue;
+        }
+        let code = text
+            .split("code: \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{}: a CHECK without a code", entry.path().display()));
+        declared.push((code.to_string(), entry.path().to_path_buf()));
+    }
+    assert!(declared.len() >= registry::checks().count());
+    for (code, file) in &declared {
+        assert!(
+            registry::find(code).is_some(),
+            "{} declares {code}, which src/lint/registry.rs does not list: it never runs",
+            file.display()
+        );
+    }
+    for c in registry::checks() {
+        let name = format!("{}-{}", c.code, c.slug);
+        let fixture = root.join("tests/fixtures/checks").join(&name).is_dir();
+        let snapshot = ["checks__", "checks__fixture-"].iter().any(|p| {
+            root.join(format!("tests/snapshots/{p}{name}.snap"))
+                .is_file()
+        });
+        assert!(
+            fixture || snapshot,
+            "{name} has neither a fixture plugin (tests/fixtures/checks/{name}) nor a snapshot"
+        );
+    }
+}
+
 #[test]
 fn manifest_examples_trigger_their_check_and_fixes_do_not() {
     for c in registry::checks().filter(|c| c.family == Family::Manifest) {

@@ -114,7 +114,7 @@ fn stdin_filename_lints_the_buffer_with_the_plugin_on_disk() {
 #[test]
 fn fix_quotes_versions_lists_changes_and_relints() {
     let tmp = tempfile::tempdir().unwrap();
-    let manifest = "name: a\nnamespace: demo\nversion: 1.10\nmin_wazo_version: 20.10 # keep\n";
+    let manifest = "name: a\nnamespace: demo\nversion: 1.10\nmax_wazo_version: 25.10 # keep\n";
     write_plugin(tmp.path(), manifest);
     let out = wazo_plugin()
         .args(["lint", "--fix", "--format", "short"])
@@ -128,7 +128,7 @@ fn fix_quotes_versions_lists_changes_and_relints() {
     assert!(stdout.contains("no problems"), "{stdout}");
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("wazo/plugin.yml")).unwrap(),
-        "name: a\nnamespace: demo\nversion: \"1.10\"\nmin_wazo_version: \"20.10\" # keep\n"
+        "name: a\nnamespace: demo\nversion: \"1.10\"\nmax_wazo_version: \"25.10\" # keep\n"
     );
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("wazo/rules")).unwrap(),

@@ -15,7 +15,7 @@ fn failing_plugin() -> tempfile::TempDir {
     let rules = dir.path().join("wazo/rules");
     std::fs::write(
         &rules,
-        "#!/bin/sh\necho 'make: *** [all] Error 2'\nexit 2\n",
+        "#!/bin/sh\ncase \"$1\" in\n    build)\n        echo 'make: *** [all] Error 2'\n        exit 2\n        ;;\n    package|install|uninstall)\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     )
     .unwrap();
     std::process::Command::new("chmod")

@@ -129,7 +129,7 @@ fn package_helloworld_matches_wazo_plugind() {
 #[test]
 fn depends_line_orders_debian_depends_then_plugins() {
     let p = plugin(
-        "name: a\nnamespace: b\nversion: '1.0'\ndepends:\n  - name: c\n    namespace: d\ndebian_depends:\n  - curl\n  - 'e (>= 1)'\n",
+        "name: a\nnamespace: b\nversion: '1.0'\ndepends:\n  - name: c\n    namespace: d\ndebian_depends:\n  - curl\n  - 'ee (>= 1)'\n",
         "#!/bin/sh\n[ \"$1\" = package ] && mkdir -p \"$pkgdir/etc/a\" && touch \"$pkgdir/etc/a/x\"\nexit 0\n",
     );
     let out = tempfile::tempdir().unwrap();
@@ -140,7 +140,7 @@ fn depends_line_orders_debian_depends_then_plugins() {
     }
     let depends = dpkg_deb(&["--field"], &report.deb);
     assert!(
-        depends.contains("Depends: curl, e (>= 1), wazo-plugind-c-d\n"),
+        depends.contains("Depends: curl, ee (>= 1), wazo-plugind-c-d\n"),
         "{depends}"
     );
 }

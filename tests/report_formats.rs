@@ -19,7 +19,7 @@ name: Hello_World
 namespace: demo
 namespace: démo
 version: v1.0
-min_wazo_version: 20.10
+max_wazo_version: 25.10
 display_name: yes
 namspace: x
 ";
@@ -129,7 +129,7 @@ fn sarif_rules_results_and_positions() {
     let change = &wp108["fixes"][0]["artifactChanges"][0];
     assert_eq!(
         change["replacements"][0]["insertedContent"]["text"],
-        "\"20.10\""
+        "\"25.10\""
     );
 }
 

@@ -15,7 +15,7 @@ use wazo_plugin::pipeline::lifecycle::{self, TestReport};
 use wazo_plugin::pipeline::package::PackageReport;
 use wazo_plugin::pipeline::sandbox::Isolation;
 use wazo_plugin::pipeline::{
-    self, Options, PipelineError, Progress, Step, StepStatus, escape_control, isolation, metadata,
+    self, Options, PipelineError, Progress, Step, StepStatus, escape_control, isolation,
 };
 
 /// Lints a plugin folder before the pipeline; returns true when it has errors.
@@ -171,6 +171,20 @@ fn start(
     path: Option<&Path>,
     lint: LintHook,
 ) -> Result<(Options, Printer), u8> {
+    // A usage error comes before any work.
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => None,
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                eprintln!(
+                    "error: SOURCE_DATE_EPOCH={}: not a number of seconds since 1970",
+                    v.escape_debug()
+                );
+                return Err(2);
+            }
+        },
+    };
     if let Some(p) = path
         && !common.no_lint
         && lint(p)
@@ -194,6 +208,7 @@ fn start(
         unsafe_host,
         isolation: choice,
         network: !common.no_network,
+        source_date_epoch,
     };
     Ok((
         opts,
@@ -205,7 +220,24 @@ fn start(
 }
 
 fn fail(e: &PipelineError) -> u8 {
-    eprintln!("error: {e}");
+    match e {
+        PipelineError::Metadata(refusal) => {
+            // The findings that stop packaging, shown as lint shows them.
+            let report = wazo_plugin::lint::Report {
+                plugins: vec![refusal.report.clone()],
+            };
+            let style = wazo_plugin::report::Style {
+                color: super::color_wanted(),
+                unicode: true,
+            };
+            eprint!(
+                "{}",
+                wazo_plugin::report::render(&report, wazo_plugin::report::Format::Human, style)
+            );
+            eprintln!("error: validating: wazo/plugin.yml cannot be packaged");
+        }
+        _ => eprintln!("error: {e}"),
+    }
     e.exit_code()
 }
 
@@ -370,15 +402,10 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     let folder = Path::new(&args.target);
     let package = if folder.join("wazo/plugin.yml").is_file() {
-        match std::fs::read_to_string(folder.join("wazo/plugin.yml"))
-            .map_err(|e| e.to_string())
-            .and_then(|t| metadata::parse(&t).map_err(|e| e.message))
-        {
+        let plugin = wazo_plugin::plugin::load::Plugin::load(folder, folder);
+        match wazo_plugin::lint::package_gate::package_meta(&plugin) {
             Ok(m) => m.package_name(),
-            Err(e) => {
-                eprintln!("error: {}: {e}", folder.join("wazo/plugin.yml").display());
-                return 2;
-            }
+            Err(refusal) => return fail(&PipelineError::Metadata(Box::new(refusal))),
         }
     } else {
         match lifecycle::package_name_of(&args.target) {

@@ -12,7 +12,7 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use text::{Edit, apply_edits, overlaps};
+pub use text::{Edit, EditError, apply_edits, overlaps};
 
 use crate::diagnostic::{Diagnostic, FixAction};
 use crate::lint::PluginReport;

@@ -23,16 +23,25 @@ pub fn overlaps(a: &Edit, b: &Edit) -> bool {
     (a.span.start < b.span.end && b.span.start < a.span.end) || a.span.start == b.span.start
 }
 
+/// Why a set of edits cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("overlapping edits at bytes {0:?} and {1:?}")]
+    Overlap(Range<usize>, Range<usize>),
+    #[error("the edit at bytes {0:?} is out of the text")]
+    OutOfText(Range<usize>),
+}
+
 /// Applies non-overlapping edits to `text`, from the last backwards. Fails on a span outside
 /// the text or not on character boundaries, or on overlapping edits.
-pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, String> {
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, EditError> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
     for pair in sorted.windows(2) {
         if overlaps(pair[0], pair[1]) {
-            return Err(format!(
-                "overlapping edits at bytes {:?} and {:?}",
-                pair[0].span, pair[1].span
+            return Err(EditError::Overlap(
+                pair[0].span.clone(),
+                pair[1].span.clone(),
             ));
         }
     }
@@ -44,9 +53,7 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Result<String, String> {
             || !out.is_char_boundary(start)
             || !out.is_char_boundary(end)
         {
-            return Err(format!(
-                "the edit at bytes {start}..{end} is out of the text"
-            ));
+            return Err(EditError::OutOfText(start..end));
         }
         out.replace_range(start..end, &edit.replacement);
     }
@@ -61,7 +68,7 @@ pub(super) fn rewrite(path: &Path, linted: &str, edits: &[Edit]) -> Result<(), S
     if current != linted.as_bytes() {
         return Err("the file changed since it was linted".into());
     }
-    let new = apply_edits(linted, edits)?;
+    let new = apply_edits(linted, edits).map_err(|e| e.to_string())?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{LintOptions, PluginReport, lint_plugins, shellcheck};
-use crate::plugin::load::{FileState, MANIFEST, Plugin, RULES};
-use crate::source::SourceFile;
+use crate::plugin::load::{MANIFEST, Overrides, Plugin, RULES, Target, load};
 
 /// Which file of a plugin a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +58,9 @@ pub fn target(path: &Path) -> Result<BufferTarget, NotAPluginFile> {
     Ok(BufferTarget { root, rel })
 }
 
-/// The plugin `path` belongs to, with `text` as the content of that file.
+/// The plugin `path` belongs to, with `text` as the content of that file, loaded by the one
+/// loader: the plugin's other file, its modes (git's included) and its layout come from disk
+/// when the plugin folder exists.
 pub fn plugin_with_text(path: &Path, text: String) -> Result<Plugin, NotAPluginFile> {
     let t = target(path)?;
     let on_disk = if t.root.as_os_str().is_empty() {
@@ -67,19 +68,16 @@ pub fn plugin_with_text(path: &Path, text: String) -> Result<Plugin, NotAPluginF
     } else {
         t.root.as_path()
     };
-    let mut plugin = if on_disk.join("wazo").is_dir() {
-        Plugin::load(on_disk, &t.root)
-    } else {
-        Plugin::from_text(&t.root, None, None)
-    };
-    let source = FileState::Loaded(SourceFile::new(t.root.join(t.rel), t.rel.into(), text));
-    if t.rel == MANIFEST {
-        plugin.manifest = source;
-    } else {
-        plugin.rules = source;
-    }
-    plugin.has_wazo_dir = true;
-    Ok(plugin)
+    let root = on_disk.join("wazo").is_dir().then(|| on_disk.to_path_buf());
+    let mut overrides = Overrides::none();
+    overrides.set(root.as_deref().unwrap_or(&t.root), t.rel, text);
+    let targets = [Target {
+        root,
+        display: t.root.clone(),
+    }];
+    load(&targets, &overrides)
+        .pop()
+        .ok_or_else(|| NotAPluginFile(path.to_path_buf()))
 }
 
 /// Lints the plugin `path` belongs to, with `text` as the content of that file. When the

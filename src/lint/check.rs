@@ -59,6 +59,20 @@ pub struct Check {
     pub fixed: &'static str,
 }
 
+impl crate::diagnostic::Rule for Check {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn default_severity(&self) -> Severity {
+        self.severity
+    }
+
+    fn url(&self) -> String {
+        Check::url(self)
+    }
+}
+
 impl Check {
     /// The URL of the check's section in the catalogue.
     pub fn url(&self) -> String {

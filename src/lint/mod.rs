@@ -6,16 +6,18 @@ pub mod check;
 pub mod layout;
 pub mod manifest;
 pub mod meta;
+pub mod package_gate;
 pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
+pub mod shellcheck_filter;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::plugin::discover::{DiscoverError, discover};
-use crate::plugin::load::Plugin;
+use crate::plugin::load::{Overrides, Plugin, Target, load};
 use crate::source::SourceFile;
 
 /// Options of a lint run.
@@ -88,14 +90,18 @@ impl Report {
 
 /// Lints every plugin named by `paths` (see [`discover`]).
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
-    let exe = shellcheck::resolve(&options.shellcheck).map_err(LintError::Shellcheck)?;
+    let exe = shellcheck::resolve(&options.shellcheck)
+        .map_err(|e| LintError::Shellcheck(e.to_string()))?;
     let found = discover(paths).map_err(LintError::Path)?;
-    let mut plugins: Vec<Plugin> = found
+    let targets: Vec<Target> = found
         .targets
         .iter()
-        .map(|t| Plugin::load(&t.root, &t.display))
+        .map(|t| Target {
+            root: Some(t.root.clone()),
+            display: t.display.clone(),
+        })
         .collect();
-    add_git_modes(&mut plugins);
+    let plugins = load(&targets, &Overrides::none());
     let mut report = lint_plugins(&plugins, options, exe.as_deref());
     for dir in found.empty {
         let display: PathBuf = dir
@@ -164,27 +170,6 @@ fn lint_each(plugins: &[Plugin], options: &LintOptions) -> Vec<PluginReport> {
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
-}
-
-/// Records what git's index says of each plugin's files.
-fn add_git_modes(plugins: &mut [Plugin]) {
-    use crate::plugin::load::{MANIFEST, RULES};
-    let roots: Vec<PathBuf> = plugins.iter().filter_map(|p| p.root.clone()).collect();
-    let modes = crate::plugin::git::index_modes(&roots, &[RULES, MANIFEST]);
-    if modes.is_empty() {
-        return;
-    }
-    for plugin in plugins {
-        let Some(root) = plugin
-            .root
-            .as_ref()
-            .and_then(|r| std::fs::canonicalize(r).ok())
-        else {
-            continue;
-        };
-        plugin.rules_git_mode = modes.get(&root.join(RULES)).copied();
-        plugin.manifest_git_mode = modes.get(&root.join(MANIFEST)).copied();
-    }
 }
 
 /// Lints one plugin, without shellcheck and without applying suppressions (see

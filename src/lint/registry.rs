@@ -163,6 +163,24 @@ pub static RULES: &[Rule] = &[
         &r::pkgdir_reserved_path::CHECK,
         Rules(r::pkgdir_reserved_path::run),
     ),
+    rule(
+        &r::commands_not_handled::CHECK,
+        Rules(r::commands_not_handled::run),
+    ),
+    rule(&r::bashism::CHECK, Rules(r::bashism::run)),
+    rule(
+        &r::python_unversioned::CHECK,
+        Rules(r::python_unversioned::run),
+    ),
+    rule(&r::download_execute::CHECK, Rules(r::download_execute::run)),
+    rule(
+        &r::install_not_idempotent::CHECK,
+        Rules(r::install_not_idempotent::run),
+    ),
+    rule(
+        &r::removes_unshipped::CHECK,
+        Rules(r::removes_unshipped::run),
+    ),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),

@@ -38,11 +38,11 @@ impl std::str::FromStr for Mode {
 
 /// The executable to run, `None` when there is none to run. An explicit path that does not
 /// exist is an error (a usage error for the CLI).
-pub fn resolve(mode: &Mode) -> Result<Option<PathBuf>, String> {
+pub fn resolve(mode: &Mode) -> Result<Option<PathBuf>, shellcheck::ShellcheckError> {
     match mode {
         Mode::Never => Ok(None),
-        Mode::Auto => shellcheck::find(None).map_err(|e| e.to_string()),
-        Mode::Path(p) => shellcheck::find(Some(p)).map_err(|e| e.to_string()),
+        Mode::Auto => shellcheck::find(None),
+        Mode::Path(p) => shellcheck::find(Some(p)),
     }
 }
 
@@ -64,16 +64,24 @@ fn severity(level: Level) -> Severity {
     }
 }
 
-/// Whether a finding is about something wazo-plugind provides (SC2154 on `pkgdir`).
-fn provided_by_plugind(code: u32, message: &str) -> bool {
-    code == 2154 && message.starts_with("pkgdir ")
-}
-
 /// The rules scripts of a lint run that shellcheck reads, and the plugin each belongs to.
 #[derive(Debug, Default)]
 pub struct Scripts {
+    /// Scripts read from disk whose text is the file's: shellcheck reads the files.
     files: Vec<(PathBuf, ShellDialect)>,
+    /// Scripts whose text is not the file's (an editor buffer, stdin), or with no file: fed to
+    /// shellcheck on stdin, from the folder the file would be in.
+    texts: Vec<TextScript>,
     owner: HashMap<PathBuf, usize>,
+}
+
+#[derive(Debug)]
+struct TextScript {
+    /// The key its findings come back under.
+    key: PathBuf,
+    text: String,
+    dialect: ShellDialect,
+    dir: Option<PathBuf>,
 }
 
 /// What shellcheck answered: `None` when it was not run (no executable, or no script).
@@ -83,13 +91,30 @@ pub type Answer = Option<Result<Vec<shellcheck::Finding>, shellcheck::Shellcheck
 pub fn scripts(plugins: &[Plugin]) -> Scripts {
     let mut out = Scripts::default();
     for (i, plugin) in plugins.iter().enumerate() {
-        let (Some(root), FileState::Loaded(source)) = (&plugin.root, &plugin.rules) else {
+        let FileState::Loaded(source) = &plugin.rules else {
             continue;
         };
-        if let Some(d) = dialect(&source.text) {
-            let path = root.join(RULES);
-            out.owner.insert(path.clone(), i);
-            out.files.push((path, d));
+        let Some(d) = dialect(&source.text) else {
+            continue;
+        };
+        match &plugin.root {
+            Some(root) if !plugin.overridden.contains(&RULES) => {
+                let path = root.join(RULES);
+                out.owner.insert(path.clone(), i);
+                out.files.push((path, d));
+            }
+            root => {
+                // Not a path anything can have: the key of this text only.
+                let key = PathBuf::from(format!("\0text/{i}"));
+                out.owner.insert(key.clone(), i);
+                let dir = root.as_ref().map(|r| r.join("wazo")).filter(|d| d.is_dir());
+                out.texts.push(TextScript {
+                    key,
+                    text: source.text.clone(),
+                    dialect: d,
+                    dir,
+                });
+            }
         }
     }
     out
@@ -98,10 +123,25 @@ pub fn scripts(plugins: &[Plugin]) -> Scripts {
 /// Runs shellcheck (`exe`) once over the scripts. Independent of the other checks, so that
 /// [`crate::lint::lint_plugins`] runs it while they run.
 pub fn run(scripts: &Scripts, exe: Option<&Path>) -> Answer {
-    match exe {
-        Some(exe) if !scripts.files.is_empty() => Some(shellcheck::run(exe, &scripts.files)),
-        _ => None,
+    let exe = exe?;
+    if scripts.files.is_empty() && scripts.texts.is_empty() {
+        return None;
     }
+    let mut all = if scripts.files.is_empty() {
+        Vec::new()
+    } else {
+        match shellcheck::run(exe, &scripts.files) {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
+        }
+    };
+    for t in &scripts.texts {
+        match shellcheck::run_text(exe, t.dialect, &t.text, t.dir.as_deref(), &t.key) {
+            Ok(found) => all.extend(found),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(Ok(all))
 }
 
 /// Runs shellcheck once over the rules scripts of all `plugins` and adds its findings to the
@@ -122,7 +162,12 @@ pub fn apply(
     answer: Answer,
 ) {
     let owner = &scripts.owner;
-    let Some(&first) = scripts.files.first().and_then(|(p, _)| owner.get(p)) else {
+    let first_key = scripts
+        .files
+        .first()
+        .map(|(p, _)| p)
+        .or_else(|| scripts.texts.first().map(|t| &t.key));
+    let Some(&first) = first_key.and_then(|p| owner.get(p)) else {
         return;
     };
     let Some(answer) = answer else {
@@ -151,16 +196,20 @@ pub fn apply(
         }
     };
     for finding in findings {
-        if provided_by_plugind(finding.code, &finding.message) {
-            continue;
-        }
         let Some(&i) = owner.get(&finding.file) else {
             continue;
         };
         let Some(source) = plugins[i].rules.source() else {
             continue;
         };
-        let span = finding.span(&source.text);
+        if !super::shellcheck_filter::keep(&finding, source, &reports[i].diagnostics) {
+            continue;
+        }
+        let start = source.offset(finding.line, finding.column);
+        let span = start
+            ..source
+                .offset(finding.end_line, finding.end_column)
+                .max(start);
         reports[i].diagnostics.push(Diagnostic {
             code: Cow::Owned(format!("SC{}", finding.code)),
             severity: severity(finding.level),

@@ -28,27 +28,23 @@ pub struct Directive {
     pub codes: Vec<(String, Range<usize>)>,
 }
 
-/// Finds the suppression comments of a file.
+/// Finds the suppression comments of a file: only in its comments, as its parser located
+/// them ([`SourceFile::comments`]); the same words inside a string suppress nothing.
 pub fn directives(source: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
     if !source.text.contains(MARKER) {
         return found;
     }
-    for line in 1..=source.line_count() {
-        let Some(range) = source.line_range(line) else {
+    for comment in &source.comments {
+        let Some(text) = source.text.get(comment.clone()) else {
             continue;
         };
-        let text = &source.text[range.clone()];
-        let Some(at) = text.find(MARKER) else {
+        let Some(body) = text.strip_prefix('#') else {
             continue;
         };
-        let Some(hash) = text[..at].rfind('#') else {
+        let Some(rest) = body.trim_start().strip_prefix(MARKER) else {
             continue;
         };
-        if !text[hash + 1..at].trim().is_empty() {
-            continue;
-        }
-        let rest = &text[at + MARKER.len()..];
         let trimmed = rest.trim_start();
         let (file_level, after) = if let Some(r) = trimmed.strip_prefix("ignore-file[") {
             (true, r)
@@ -60,7 +56,7 @@ pub fn directives(source: &SourceFile) -> Vec<Directive> {
         let Some(close) = after.find(']') else {
             continue;
         };
-        let list_start = range.start + (text.len() - after.len());
+        let list_start = comment.end - after.len();
         let mut codes = Vec::new();
         let mut offset = 0;
         for part in after[..close].split(',') {
@@ -72,7 +68,11 @@ pub fn directives(source: &SourceFile) -> Vec<Directive> {
             }
             offset += part.len() + 1;
         }
-        let alone = text[..hash].trim().is_empty();
+        let line = source.position(comment.start).line;
+        let alone = source
+            .line_range(line)
+            .and_then(|r| source.text.get(r.start..comment.start))
+            .is_some_and(|before| before.trim().is_empty());
         found.push(Directive {
             file: source.rel.clone(),
             line: match (file_level, alone) {
@@ -163,7 +163,9 @@ mod tests {
     use super::*;
 
     fn source(text: &str) -> SourceFile {
-        SourceFile::new("p/wazo/rules".into(), "wazo/rules".into(), text.into())
+        let mut s = SourceFile::new("p/wazo/rules".into(), "wazo/rules".into(), text.into());
+        s.comments = crate::shell::comments(text);
+        s
     }
 
     #[test]
@@ -182,5 +184,23 @@ mod tests {
     fn ignores_lookalikes() {
         assert!(directives(&source("echo 'wazo-plugin: ignore[WP313]'\n")).is_empty());
         assert!(directives(&source("# wazo-plugin: ignore WP313\n")).is_empty());
+    }
+
+    #[test]
+    fn strings_are_not_comments() {
+        let text =
+            "echo \"# wazo-plugin: ignore[WP313]\"\ncat <<EOF\n# wazo-plugin: ignore[WP314]\nEOF\n";
+        assert!(directives(&source(text)).is_empty());
+        let yaml = "description: 'x # wazo-plugin: ignore[WP108]'\nversion: 1.10 # wazo-plugin: ignore[WP108]\n";
+        let mut file = SourceFile::new(
+            "p/wazo/plugin.yml".into(),
+            "wazo/plugin.yml".into(),
+            yaml.into(),
+        );
+        let root = crate::plugin::yaml::parse(yaml).unwrap();
+        file.comments = crate::plugin::yaml::comments(yaml, root.as_ref());
+        let found = directives(&file);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(2));
     }
 }

@@ -62,8 +62,19 @@ pub fn capabilities() -> lsp::ServerCapabilities {
     }
 }
 
+/// Why the language server stopped before the client said `exit`.
+#[derive(Debug, thiserror::Error)]
+#[error("language server: {0}")]
+pub struct ServerError(String);
+
+impl From<String> for ServerError {
+    fn from(message: String) -> Self {
+        ServerError(message)
+    }
+}
+
 /// Runs the server on stdin and stdout until the client says `exit`.
-pub fn run_stdio() -> Result<(), String> {
+pub fn run_stdio() -> Result<(), ServerError> {
     let (connection, io_threads) = Connection::stdio();
     let result = serve(&connection);
     // The writer thread ends only when every sender is gone.
@@ -73,7 +84,7 @@ pub fn run_stdio() -> Result<(), String> {
 }
 
 /// Runs the server on `connection`: the handshake, then messages until `shutdown` and `exit`.
-pub fn serve(connection: &Connection) -> Result<(), String> {
+pub fn serve(connection: &Connection) -> Result<(), ServerError> {
     let init = serde_json::json!({
         "capabilities": capabilities(),
         "serverInfo": {"name": "wazo-plugin", "version": env!("CARGO_PKG_VERSION")},

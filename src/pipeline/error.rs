@@ -3,16 +3,16 @@
 use std::fmt;
 
 use super::Step;
-use super::metadata::MetadataError;
 use super::run::Exit;
+use crate::lint::package_gate::Refusal;
 
 /// Why the pipeline stopped.
 #[derive(Debug)]
 pub enum PipelineError {
     /// Bad input from the user (not a plugin folder, no such prefix...). Exit code 2.
     Usage(String),
-    /// `plugin.yml` cannot be packaged.
-    Metadata(MetadataError),
+    /// `plugin.yml` cannot be packaged: the blocking lint findings.
+    Metadata(Box<Refusal>),
     /// A command of a step ended badly.
     StepFailed {
         /// The step.
@@ -99,7 +99,7 @@ impl fmt::Display for PipelineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PipelineError::Usage(m) => write!(f, "{m}"),
-            PipelineError::Metadata(e) => write!(f, "validating: wazo/plugin.yml: {}", e.message),
+            PipelineError::Metadata(e) => write!(f, "validating: wazo/plugin.yml: {e}"),
             PipelineError::StepFailed {
                 step,
                 command,

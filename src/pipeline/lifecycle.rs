@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::install::{self, Action, DpkgRun};
-use super::metadata::PluginMeta;
 use super::package::{self, PackageReport};
 use super::sandbox::Isolation;
 use super::stage::Work;
 use super::{Options, PipelineError, Progress, Step, StepStatus};
+use crate::plugin::package::PluginMeta;
 
 /// What `build` did.
 #[derive(Debug, Clone)]
@@ -116,7 +116,7 @@ fn prepare(
     progress: &mut dyn Progress,
 ) -> Result<(Work, PluginMeta), PipelineError> {
     let work = timed(progress, Step::Extracting, |_| Work::create(path, opts))?;
-    let meta = package::read_meta(&work, progress)?;
+    let meta = package::read_meta(&work, path, progress)?;
     Ok((work, meta))
 }
 

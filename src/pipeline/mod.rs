@@ -13,7 +13,6 @@ pub mod isolation;
 pub mod landlock_jail;
 pub mod lifecycle;
 pub mod links;
-pub mod metadata;
 pub mod package;
 pub mod run;
 pub mod safe_fs;
@@ -114,6 +113,9 @@ pub struct Options {
     /// Share the host's network with the steps (builds download); false gives them a new, empty
     /// network namespace (`--no-network`).
     pub network: bool,
+    /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
+    /// 0 when `None`.
+    pub source_date_epoch: Option<u64>,
 }
 
 impl Default for Options {
@@ -124,6 +126,7 @@ impl Default for Options {
             unsafe_host: false,
             isolation: isolation::Choice::Auto,
             network: true,
+            source_date_epoch: None,
         }
     }
 }

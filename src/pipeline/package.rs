@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::deb::{self, control};
-use super::metadata::{self, PluginMeta};
 use super::stage::{self, Work};
 use super::{Options, PipelineError, Progress, Step, StepStatus, scripts};
+use crate::plugin::package::PluginMeta;
 
 /// What `package` produced.
 #[derive(Debug, Clone)]
@@ -25,17 +25,19 @@ pub struct PackageReport {
     pub isolation: super::sandbox::Isolation,
 }
 
-/// Reads `wazo/plugin.yml` of the plugin copy.
-pub fn read_meta(work: &Work, progress: &mut dyn Progress) -> Result<PluginMeta, PipelineError> {
+/// Reads the plugin copy with the one loader and validates what the package will say
+/// ([`crate::lint::package_gate`]); findings point at the plugin as the user named it
+/// (`display`).
+pub fn read_meta(
+    work: &Work,
+    display: &Path,
+    progress: &mut dyn Progress,
+) -> Result<PluginMeta, PipelineError> {
     let start = Instant::now();
     progress.step_started(Step::Validating);
-    let path = work.plugin.join("wazo").join("plugin.yml");
-    let result = std::fs::read_to_string(&path)
-        .map_err(PipelineError::io(
-            Step::Validating,
-            "reading wazo/plugin.yml",
-        ))
-        .and_then(|text| metadata::parse(&text).map_err(PipelineError::Metadata));
+    let plugin = crate::plugin::load::Plugin::load(&work.plugin, display);
+    let result = crate::lint::package_gate::package_meta(&plugin)
+        .map_err(|r| PipelineError::Metadata(Box::new(r)));
     finish(progress, Step::Validating, &result, start);
     result
 }
@@ -65,32 +67,6 @@ fn finish<T>(
         StepStatus::Failed
     };
     progress.step_finished(step, status, start.elapsed());
-}
-
-/// Checks a version the way dpkg-deb will: non-empty, starts with a digit (after an optional
-/// epoch), only `[A-Za-z0-9.+~:-]`.
-pub fn check_version(version: &str) -> Result<(), String> {
-    let upstream = match version.split_once(':') {
-        Some((epoch, rest)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
-            rest
-        }
-        _ => version,
-    };
-    if upstream.is_empty() {
-        return Err("the version is empty".into());
-    }
-    if !upstream.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("version `{version}` does not start with a digit"));
-    }
-    if let Some(c) = version
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || ".+~:-".contains(*c)))
-    {
-        return Err(format!(
-            "version `{version}` has the invalid character {c:?}"
-        ));
-    }
-    Ok(())
 }
 
 fn invalid(message: String, hint: &str) -> PipelineError {
@@ -244,12 +220,6 @@ fn package_inner(
             "remove or rename _pkg",
         ));
     }
-    check_version(&meta.version).map_err(|m| {
-        invalid(
-            format!("{m}: dpkg-deb will reject it"),
-            "use a Debian version such as 1.0.0, quoted in plugin.yml",
-        )
-    })?;
     std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
     stage::run_rules(
         work,
@@ -259,13 +229,20 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(work, meta, out_dir, Instant::now() + opts.timeout)
+    stage_and_write(
+        work,
+        meta,
+        out_dir,
+        opts.source_date_epoch.unwrap_or(0),
+        Instant::now() + opts.timeout,
+    )
 }
 
 fn stage_and_write(
     work: &Work,
     meta: &PluginMeta,
     out_dir: &Path,
+    mtime: u64,
     deadline: Instant,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
@@ -313,7 +290,7 @@ fn stage_and_write(
     let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb_until(&pkgdir, &deb, deb::source_date_epoch(), Some(deadline)).map_err(|e| {
+    deb::build_deb_until(&pkgdir, &deb, mtime, Some(deadline)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::TimedOut {
             invalid(
                 format!("{e}: the package is too large to write in time"),
@@ -334,19 +311,4 @@ fn stage_and_write(
         warnings,
         isolation: work.isolation,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_version;
-
-    #[test]
-    fn versions() {
-        for ok in ["0.0.1", "1:2.0-1", "1.0~rc1+b2"] {
-            assert!(check_version(ok).is_ok(), "{ok}");
-        }
-        for bad in ["", "v1.0", "1.0_beta", "1 0"] {
-            assert!(check_version(bad).is_err(), "{bad}");
-        }
-    }
 }

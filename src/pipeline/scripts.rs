@@ -5,7 +5,7 @@
 //! remove|purge` runs the saved copy with `postrm` only from plugin_format_version 1, then deletes
 //! it. Every other action is a no-op, and an unknown action fails.
 
-use crate::pipeline::metadata::PluginMeta;
+use crate::plugin::package::PluginMeta;
 
 /// Where the plugin's `wazo/` directory is installed.
 pub fn installed_plugin_dir(meta: &PluginMeta) -> String {
@@ -70,7 +70,16 @@ pub fn postrm(meta: &PluginMeta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::metadata::parse;
+    use crate::plugin::package::PluginMeta;
+
+    fn parse(text: &str) -> Result<PluginMeta, crate::lint::package_gate::Refusal> {
+        let plugin = crate::plugin::load::Plugin::from_text(
+            std::path::Path::new("p"),
+            Some(text.to_string()),
+            Some("#!/bin/sh\n".to_string()),
+        );
+        crate::lint::package_gate::package_meta(&plugin)
+    }
 
     #[test]
     fn postrm_runs_rules_from_format_1() {

@@ -6,4 +6,6 @@ pub mod git;
 pub mod links;
 pub mod load;
 pub mod names;
+pub mod package;
+pub mod value;
 pub mod yaml;

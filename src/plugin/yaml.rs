@@ -185,12 +185,16 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
+                let span = match style {
+                    Style::SingleQuoted | Style::DoubleQuoted => quoted_extent(text, range),
+                    _ => range,
+                };
                 let node = Node {
                     kind: NodeKind::Scalar {
                         value: value.into_owned(),
                         style,
                     },
-                    span: range,
+                    span,
                     tagged: tag.is_some(),
                 };
                 b.count(&node, 1)?;
@@ -312,6 +316,31 @@ fn size(node: &Node) -> usize {
     }
 }
 
+/// A quoted scalar's span ends at its closing quote: saphyr's runs on to the next token, over
+/// blanks and a comment.
+fn quoted_extent(text: &str, span: Range<usize>) -> Range<usize> {
+    let Some(body) = text.get(span.clone()) else {
+        return span;
+    };
+    let mut chars = body.char_indices();
+    let Some((_, quote)) = chars.next() else {
+        return span;
+    };
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            ('"', '\\') => {
+                chars.next();
+            }
+            ('\'', '\'') if body[i + 1..].starts_with('\'') => {
+                chars.next();
+            }
+            (q, c) if c == q => return span.start..span.start + i + 1,
+            _ => {}
+        }
+    }
+    span
+}
+
 fn too_deep(span: Range<usize>) -> YamlError {
     YamlError {
         span,
@@ -329,6 +358,55 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
 fn is_empty_plain(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar { value, style: Style::Plain } if value.is_empty())
         && !node.tagged
+}
+
+/// The byte ranges of the comments of a document parsed as `root`: a `#` at the start of a line
+/// or after a blank, outside every scalar the parser read (keys and values, quoted or block),
+/// to the end of its line. saphyr-parser does not report comments as events; what its scalars
+/// cover is exactly where a `#` is text.
+pub fn comments(text: &str, root: Option<&Node>) -> Vec<Range<usize>> {
+    let mut scalars = Vec::new();
+    if let Some(root) = root {
+        scalar_spans(root, &mut scalars);
+    }
+    scalars.sort_by_key(|s| s.start);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut next = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find('#') {
+        let hash = at + found;
+        let blank_before = hash == 0 || matches!(bytes[hash - 1], b' ' | b'\t' | b'\n' | b'\r');
+        while next < scalars.len() && scalars[next].end <= hash {
+            next += 1;
+        }
+        let inside = scalars[next..]
+            .iter()
+            .take_while(|s| s.start <= hash)
+            .any(|s| s.contains(&hash));
+        if !blank_before || inside {
+            at = hash + 1;
+            continue;
+        }
+        let mut end = text[hash..].find('\n').map_or(text.len(), |i| hash + i);
+        if text[..end].ends_with('\r') {
+            end -= 1;
+        }
+        out.push(hash..end);
+        at = end;
+    }
+    out
+}
+
+fn scalar_spans(node: &Node, out: &mut Vec<Range<usize>>) {
+    match &node.kind {
+        NodeKind::Scalar { .. } => out.push(node.span.clone()),
+        NodeKind::Seq(items) => items.iter().for_each(|n| scalar_spans(n, out)),
+        NodeKind::Map(entries) => entries.iter().for_each(|e| {
+            scalar_spans(&e.key, out);
+            scalar_spans(&e.value, out);
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -355,6 +433,17 @@ mod tests {
         );
         assert_eq!(&text[entries[2].key.span.clone()], "name");
         assert_eq!(entries[2].key.span.start, text.rfind("name").unwrap());
+    }
+
+    #[test]
+    fn comments_are_outside_scalars() {
+        let text = "# top\nname: a#b # c1\ndescription: \"x # not\" # c2\nlong: |\n  # text\n  more\nl: [a, b] # c3\n";
+        let root = parse(text).unwrap();
+        let found: Vec<&str> = comments(text, root.as_ref())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["# top", "# c1", "# c2", "# c3"]);
     }
 
     #[test]

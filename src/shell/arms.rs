@@ -1,7 +1,7 @@
 //! Finding the dispatch of a shell script in brush-parser's AST: a `case` on `$1`, or
 //! if/elif chains testing `$1`; and whether the default arm fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use brush_parser::ast;
 
@@ -13,20 +13,100 @@ pub(super) struct Ctx<'a> {
     pub(super) pos: Positions<'a>,
     pub(super) functions: HashMap<String, &'a ast::FunctionDefinition>,
     pub(super) bash: bool,
+    /// Variables holding the first argument (`CMD="$1"`, `local action=${1:-}`, `for a in "$@"`).
+    pub(super) aliases: HashSet<String>,
+}
+
+impl Ctx<'_> {
+    /// Whether a word is the first argument, directly or through an alias (`"$CMD"`).
+    pub(super) fn is_arg(&self, raw: &str) -> bool {
+        // With the one argument wazo-plugind passes, "$@" and "$*" are "$1".
+        if matches!(words::unquote(raw).as_str(), "$@" | "${@}" | "$*" | "${*}") {
+            return true;
+        }
+        words::sole_parameter(raw).is_some_and(|p| p == "1" || self.aliases.contains(&p))
+    }
+}
+
+/// Why a shell script has no dispatch we can read.
+pub(crate) enum NoTable {
+    /// It dispatches in a way that cannot be read statically (`"do_$1"`, eval).
+    Dynamic(String),
+    /// It does not choose what to do from its first argument at all.
+    Ignored(String),
+}
+
+/// The variables assigned the first argument: `X=$1`, `X="${1:-}"`, with `readonly`, `local`,
+/// `export`, `declare` or `typeset` too, and the variable of `for X in "$@"` / `for X`.
+fn aliases(script: &Script, program: &ast::Program) -> HashSet<String> {
+    let mut found = HashSet::new();
+    let mut consider = |raw: &str| {
+        if let Some((name, value)) = raw.split_once('=')
+            && !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && words::is_first_arg(value)
+        {
+            found.insert(name.to_string());
+        }
+    };
+    for c in script.commands() {
+        let declares = c.name.as_ref().is_some_and(|n| {
+            matches!(
+                n.raw.as_str(),
+                "readonly" | "local" | "export" | "declare" | "typeset"
+            )
+        });
+        if c.name.is_none() || declares {
+            c.assignments.iter().for_each(|a| consider(&a.raw));
+        }
+        if declares {
+            c.args.iter().for_each(|a| consider(&a.raw));
+        }
+    }
+    for list in &program.complete_commands {
+        visit_all(list, &mut |c| {
+            if let ast::Command::Compound(ast::CompoundCommand::ForClause(f), _) = c {
+                let over_args = match &f.values {
+                    None => true,
+                    Some(values) => {
+                        values.len() == 1
+                            && matches!(values[0].value.as_str(), "\"$@\"" | "$@" | "\"${@}\"")
+                    }
+                };
+                if over_args {
+                    found.insert(f.variable_name.clone());
+                }
+            }
+        });
+    }
+    found
+}
+
+/// Like [`visit`], but into function bodies too.
+fn visit_all<'a>(list: &'a ast::CompoundList, f: &mut impl FnMut(&'a ast::Command)) {
+    visit(list, &mut |c| {
+        f(c);
+        if let ast::Command::Function(def) = c
+            && let Some(body) = brace_list(&def.body.0)
+        {
+            visit_all(body, f);
+        }
+        true
+    });
 }
 
 /// The dispatch table of a shell script, or why there is none.
-pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, String> {
+pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, NoTable> {
     let Some(program) = &model.program else {
-        return Err("the script could not be parsed".to_string());
+        return Err(NoTable::Dynamic(
+            "the script could not be parsed".to_string(),
+        ));
     };
-    if let Some(reason) = indirect_dispatch(script) {
-        return Err(reason);
-    }
     let mut ctx = Ctx {
         pos: Positions::new(script.text(), 0),
         functions: HashMap::new(),
         bash: script.dialect() == Some(super::ShellDialect::Bash),
+        aliases: aliases(script, program),
     };
     let top: Vec<&ast::CompoundList> = program.complete_commands.iter().collect();
     for list in &top {
@@ -52,9 +132,7 @@ pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, 
                 return false;
             }
             if let ast::Command::Compound(ast::CompoundCommand::CaseClause(case), _) = c
-                && ctx
-                    .word(&case.value)
-                    .is_some_and(|w| words::is_first_arg(&w.raw))
+                && ctx.word(&case.value).is_some_and(|w| ctx.is_arg(&w.raw))
             {
                 found = Some(case);
                 return false;
@@ -83,15 +161,63 @@ pub(crate) fn shell_table(script: &Script, model: &ShellModel) -> Result<Table, 
             return Ok(if_table(&ctx, &chains));
         }
     }
-    Err("no `case \"$1\" in` and no if/elif chain testing \"$1\" was found".to_string())
+    if let Some(table) = function_table(&ctx, script) {
+        return Ok(table);
+    }
+    if let Some(reason) = indirect_dispatch(&ctx, script) {
+        return Err(NoTable::Dynamic(reason));
+    }
+    let reads = script
+        .expansions()
+        .iter()
+        .any(|e| matches!(e.name.as_str(), "1" | "@" | "*") || ctx.aliases.contains(&e.name));
+    Err(NoTable::Ignored(if reads {
+        "it reads its arguments, but no `case`, if/elif chain or function call chooses what \
+         to do from the command"
+            .to_string()
+    } else {
+        "it never reads its first argument: every command runs the same code".to_string()
+    }))
 }
 
-/// A command named after the argument (`"$1"`, `cmd_$1`, `"$@"`) or `eval` of it.
-fn indirect_dispatch(script: &Script) -> Option<String> {
+/// A script running the function named after its argument: `"$1"`, `$1 "$@"`, `"$CMD"`.
+/// Each function of the script is an arm; a command with no function runs the program of that
+/// name (or is not found) instead, which is not a wazo-plugind command.
+fn function_table(ctx: &Ctx<'_>, script: &Script) -> Option<Table> {
+    let call = script.commands().iter().find(|c| {
+        c.name
+            .as_ref()
+            .is_some_and(|n| ctx.is_arg(&n.raw) || matches!(n.raw.as_str(), "\"$@\"" | "$@"))
+    })?;
+    let anchor = call.name.as_ref()?.span.clone();
+    let arms = script
+        .functions()
+        .iter()
+        .map(|f| Arm {
+            patterns: vec![super::dispatch::Pattern {
+                raw: f.name.clone(),
+                value: f.name.clone(),
+                literal: true,
+                span: f.name_span.clone(),
+            }],
+            span: f.name_span.start.min(f.body.start)..f.body.end,
+            commands: Vec::new(),
+        })
+        .collect();
+    Some(Table {
+        style: DispatchStyle::Functions,
+        anchor,
+        arms,
+        default: DefaultArm::Builtin,
+    })
+}
+
+/// A command named after the argument (`cmd_$1`, `"do_${1}"`) or `eval` of it.
+fn indirect_dispatch(ctx: &Ctx<'_>, script: &Script) -> Option<String> {
     let refers = |raw: &str| {
         words::expansions(raw, false)
             .iter()
-            .any(|e| matches!(e.name.as_str(), "1" | "@" | "*"))
+            .any(|e| matches!(e.name.as_str(), "1" | "@" | "*") || ctx.aliases.contains(&e.name))
     };
     script.commands().iter().find_map(|c| {
         let name = c.name.as_ref()?;
@@ -124,7 +250,7 @@ fn called_with_args<'a>(
                 && let Some(ast::CommandPrefixOrSuffixItem::Word(arg)) =
                     s.suffix.as_ref().and_then(|x| x.0.first())
                 && let Some(arg) = ctx.word(arg)
-                && (words::is_first_arg(&arg.raw)
+                && (ctx.is_arg(&arg.raw)
                     || matches!(
                         words::unquote(&arg.raw).as_str(),
                         "$@" | "${@}" | "$*" | "${*}"

@@ -77,7 +77,7 @@ impl Ctx<'_> {
         if !matches!(op.raw.as_str(), "=" | "==") {
             return None;
         }
-        compared(a, b)
+        self.compared(a, b)
     }
 
     fn extended_test(&self, expr: &ast::ExtendedTestExpr) -> Option<Vec<Word>> {
@@ -90,10 +90,44 @@ impl Ctx<'_> {
             }
             E::Parenthesized(e) => self.extended_test(e),
             E::BinaryTest(P::StringExactlyMatchesPattern | P::StringExactlyMatchesString, a, b) => {
-                compared(self.word(a)?, self.word(b)?).map(|w| vec![w])
+                self.compared(self.word(a)?, self.word(b)?).map(|w| vec![w])
             }
             _ => None,
         }
+    }
+
+    /// The operand compared with `$1` (or an alias of it), if one of the two is.
+    fn compared(&self, a: Word, b: Word) -> Option<Word> {
+        if self.is_arg(&a.raw) {
+            Some(b)
+        } else if self.is_arg(&b.raw) {
+            Some(a)
+        } else {
+            self.prefixed(&a, &b).or_else(|| self.prefixed(&b, &a))
+        }
+    }
+
+    /// The old `[ "x$1" = xbuild ]` idiom: the argument behind a literal prefix, compared with
+    /// a literal with the same prefix; gives the literal without it (`build`).
+    fn prefixed(&self, arg: &Word, other: &Word) -> Option<Word> {
+        let unquoted = words::unquote(&arg.raw);
+        let at = unquoted.find('$')?;
+        let (prefix, rest) = unquoted.split_at(at);
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        if !self.is_arg(rest) {
+            return None;
+        }
+        let value = words::unquote(&other.raw);
+        if other.raw.contains(['$', '`']) {
+            return None;
+        }
+        let name = value.strip_prefix(prefix)?;
+        Some(Word {
+            raw: name.to_string(),
+            span: other.span.clone(),
+        })
     }
 
     /// Whether running this list (an arm body; `None` for an empty arm) fails the script.
@@ -191,16 +225,5 @@ impl Ctx<'_> {
                 _ => Step::Continue(Outcome::Unclear),
             },
         }
-    }
-}
-
-/// The operand compared with `$1`, if one of the two is `$1`.
-fn compared(a: Word, b: Word) -> Option<Word> {
-    if words::is_first_arg(&a.raw) {
-        Some(b)
-    } else if words::is_first_arg(&b.raw) {
-        Some(a)
-    } else {
-        None
     }
 }

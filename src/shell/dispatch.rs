@@ -13,6 +13,13 @@ pub enum Dispatch {
         /// Why the commands could not be read statically.
         reason: String,
     },
+    /// A shell script that does not choose what to do from its first argument (it ignores it,
+    /// or reads it as something else, such as a destination folder): wazo-plugind's commands
+    /// are not handled.
+    Ignored {
+        /// What was seen.
+        reason: String,
+    },
 }
 
 /// The form of a known dispatch.
@@ -24,6 +31,8 @@ pub enum DispatchStyle {
     IfChain,
     /// Makefile rules, one per target.
     Make,
+    /// Functions named after the commands, run as `"$1"` (or `"$CMD"`, `$1 "$@"`).
+    Functions,
 }
 
 /// A readable dispatch: its arms and its default.
@@ -88,7 +97,8 @@ pub enum DefaultArm {
         /// Whether it makes the script fail.
         outcome: Outcome,
     },
-    /// make itself fails on a target it has no rule for.
+    /// The tool fails by itself on a command it has no rule for: make without a rule, or a
+    /// `"$1"` call with no function of that name (command not found).
     Builtin,
 }
 
@@ -173,7 +183,8 @@ pub fn dispatch(script: &Script) -> Dispatch {
         Body::Make(rules) => make_table(script, rules),
         Body::Shell(model) => match arms::shell_table(script, model) {
             Ok(table) => table,
-            Err(reason) => return Dispatch::Unknown { reason },
+            Err(arms::NoTable::Dynamic(reason)) => return Dispatch::Unknown { reason },
+            Err(arms::NoTable::Ignored(reason)) => return Dispatch::Ignored { reason },
         },
     };
     let commands = script.commands();

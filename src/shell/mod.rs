@@ -7,6 +7,8 @@
 //! checks look at. Every location is a byte range into the original text.
 
 mod arms;
+pub mod bashisms;
+mod comments;
 mod conditions;
 mod dispatch;
 mod make;
@@ -21,11 +23,13 @@ mod tests;
 
 use std::ops::Range;
 
+pub use comments::comments;
 pub use dispatch::{
     Arm, ArmId, DefaultArm, Dispatch, DispatchStyle, Outcome, Pattern, Table, dispatch,
 };
-pub use parse::parse;
+pub use parse::{parse, parse_as_bash};
 pub use shebang::{Shebang, ShellKind, shebang, shell_kind};
+pub use words::sole_parameter;
 
 /// A byte range into the script text.
 pub type Span = Range<usize>;
@@ -212,6 +216,8 @@ pub(crate) struct ShellModel {
     pub(crate) expansions: Vec<Expansion>,
     /// Redirections on compound commands (`{ ...; } > f`), not attached to a simple command.
     pub(crate) compound_redirects: Vec<Redirect>,
+    /// `[[ ]]` tests and `(( ))` commands, which only bash parses as such.
+    pub(crate) bash_compounds: Vec<(Span, &'static str)>,
     pub(crate) program: Option<brush_parser::ast::Program>,
     /// Byte offset of each character (plus one past the end), to map brush positions.
     pub(crate) char_bytes: Vec<usize>,
@@ -268,6 +274,14 @@ impl Script {
     pub fn expansions(&self) -> &[Expansion] {
         match &self.body {
             Body::Shell(m) => &m.expansions,
+            _ => &[],
+        }
+    }
+
+    /// The `[[ ]]` tests and `(( ))` arithmetic commands (bash only), with what they are.
+    pub fn bash_compounds(&self) -> &[(Span, &'static str)] {
+        match &self.body {
+            Body::Shell(m) => &m.bash_compounds,
             _ => &[],
         }
     }

@@ -40,6 +40,8 @@ const PARSER_THREAD: &str = "wazo-plugin-shell-parser";
 /// brush-parser, in bash mode for bash and POSIX mode otherwise; Makefiles are scanned for
 /// their rules; other interpreters are kept as text. Only shell scripts can fail, with the
 /// first syntax error (or [`SyntaxErrorKind::TooComplex`] past the size and nesting limits).
+/// A `#!/bin/sh` script that only bash parses, and whose bash constructs explain why, is
+/// returned parsed as bash (its kind stays [`ShellKind::Sh`]; [`super::bashisms`] lists them).
 /// Never panics.
 pub fn parse(text: &str) -> Result<Script, SyntaxError> {
     let kind = shell_kind(text);
@@ -47,15 +49,37 @@ pub fn parse(text: &str) -> Result<Script, SyntaxError> {
         ShellKind::Make => (None, Body::Make(make::rules(text))),
         ShellKind::Other(_) => (None, Body::Foreign),
         ShellKind::Bash => (Some(ShellDialect::Bash), Body::Shell(guarded(text, true)?)),
-        ShellKind::Sh | ShellKind::None => {
-            (Some(ShellDialect::Sh), Body::Shell(guarded(text, false)?))
-        }
+        ShellKind::Sh => match guarded(text, false) {
+            Ok(model) => (Some(ShellDialect::Sh), Body::Shell(model)),
+            // A #!/bin/sh script that only bash can read (arrays, `<<<`): read as bash, so
+            // that its bashisms are reported (WP318) rather than a syntax error, when they
+            // explain the failure.
+            Err(e) if e.kind == SyntaxErrorKind::Syntax => match parse_as_bash(text) {
+                Ok(script) if !super::bashisms::bashisms(&script).is_empty() => {
+                    return Ok(script);
+                }
+                _ => return Err(e),
+            },
+            Err(e) => return Err(e),
+        },
+        ShellKind::None => (Some(ShellDialect::Sh), Body::Shell(guarded(text, false)?)),
     };
     Ok(Script {
         text: text.to_string(),
         kind,
         dialect,
         body,
+    })
+}
+
+/// Parses a shell script as bash whatever its #! line says (the script keeps its kind): for a
+/// `#!/bin/sh` script that only bash can read, so that its bashisms can be reported.
+pub fn parse_as_bash(text: &str) -> Result<Script, SyntaxError> {
+    Ok(Script {
+        text: text.to_string(),
+        kind: shell_kind(text),
+        dialect: Some(ShellDialect::Bash),
+        body: Body::Shell(guarded(text, true)?),
     })
 }
 

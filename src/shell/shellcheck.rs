@@ -33,7 +33,16 @@ pub enum ShellcheckError {
     },
     /// The output was not the json1 document expected.
     BadOutput(String),
+    /// shellcheck ran past [`TIME_LIMIT`] and was killed.
+    TimedOut(std::time::Duration),
+    /// shellcheck wrote more than [`OUTPUT_LIMIT`] bytes and was killed.
+    TooMuchOutput(usize),
 }
+
+/// How long one shellcheck process may run.
+pub const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+/// How much one shellcheck process may write on stdout or stderr.
+pub const OUTPUT_LIMIT: usize = 64 << 20;
 
 impl std::fmt::Display for ShellcheckError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -50,6 +59,16 @@ impl std::fmt::Display for ShellcheckError {
                 write!(f, "shellcheck was killed: {}", stderr.trim())
             }
             Self::BadOutput(e) => write!(f, "unexpected shellcheck output: {e}"),
+            Self::TimedOut(d) => write!(
+                f,
+                "shellcheck ran for more than {} s and was stopped",
+                d.as_secs()
+            ),
+            Self::TooMuchOutput(n) => write!(
+                f,
+                "shellcheck wrote more than {} MiB and was stopped",
+                n >> 20
+            ),
         }
     }
 }
@@ -98,10 +117,10 @@ impl Finding {
         format!("https://www.shellcheck.net/wiki/SC{}", self.code)
     }
 
-    /// The byte range of the finding in the file's text.
-    pub fn span(&self, text: &str) -> super::Span {
-        let start = line_col_to_byte(text, self.line, self.column);
-        start..line_col_to_byte(text, self.end_line, self.end_column).max(start)
+    /// The byte range of the finding in the file, through the file's one line index.
+    pub fn span_in(&self, source: &crate::source::SourceFile) -> super::Span {
+        let start = source.offset(self.line, self.column);
+        start..source.offset(self.end_line, self.end_column).max(start)
     }
 }
 
@@ -193,59 +212,144 @@ fn run_group(
     dialect: ShellDialect,
     paths: &[&PathBuf],
 ) -> Result<Vec<Finding>, ShellcheckError> {
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(["-f", "json1", "-s", dialect.as_str(), "--"])
-        .args(paths)
-        .output()
-        .map_err(|error| ShellcheckError::Spawn {
-            exe: exe.to_path_buf(),
-            error,
-        })?;
-    let code = output.status.code();
-    if !matches!(code, Some(0 | 1)) {
-        return Err(ShellcheckError::Failed {
-            code,
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        });
-    }
-    let parsed: Json1 = serde_json::from_slice(&output.stdout)
-        .map_err(|e| ShellcheckError::BadOutput(e.to_string()))?;
-    Ok(parsed
-        .comments
+        .args(paths);
+    let stdout = bounded_output(command, None)?;
+    let comments = json1(&stdout)?;
+    Ok(comments
         .into_iter()
-        .map(|c| Finding {
+        .map(|c| {
             // Map back to the path as the caller gave it.
-            file: paths
+            let file = paths
                 .iter()
                 .find(|p| p.as_os_str() == c.file.as_str())
-                .map_or_else(|| PathBuf::from(&c.file), |p| (*p).clone()),
-            line: c.line,
-            column: c.column,
-            end_line: c.end_line,
-            end_column: c.end_column,
-            level: c.level,
-            code: c.code,
-            message: c.message,
+                .map_or_else(|| PathBuf::from(&c.file), |p| (*p).clone());
+            c.finding(file)
         })
         .collect())
 }
 
-/// Byte offset of a 1-based line and 1-based character column (a tab counts as one column,
-/// as in json1). Past the end of a line gives the line's end; past the last line, the text's end.
-pub fn line_col_to_byte(text: &str, line: usize, column: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line.max(1) {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
+/// Runs shellcheck on `text` given on stdin, as the file `file` would be checked: from the
+/// folder `dir` (where shellcheck looks for `.shellcheckrc`, as it does from a file's own
+/// folder), its findings reported under `file`.
+pub fn run_text(
+    exe: &Path,
+    dialect: ShellDialect,
+    text: &str,
+    dir: Option<&Path>,
+    file: &Path,
+) -> Result<Vec<Finding>, ShellcheckError> {
+    let mut command = Command::new(exe);
+    command.args(["-f", "json1", "-s", dialect.as_str(), "-"]);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let stdout = bounded_output(command, Some(text))?;
+    Ok(json1(&stdout)?
+        .into_iter()
+        .map(|c| c.finding(file.to_path_buf()))
+        .collect())
+}
+
+impl Comment {
+    fn finding(self, file: PathBuf) -> Finding {
+        Finding {
+            file,
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            level: self.level,
+            code: self.code,
+            message: self.message,
         }
     }
-    let line_text = &text[start..];
-    let line_end = line_text.find('\n').unwrap_or(line_text.len());
-    let line_text = &line_text[..line_end];
-    let offset = line_text
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line_text.len(), |(i, _)| i);
-    start + offset
+}
+
+fn json1(stdout: &[u8]) -> Result<Vec<Comment>, ShellcheckError> {
+    let parsed: Json1 =
+        serde_json::from_slice(stdout).map_err(|e| ShellcheckError::BadOutput(e.to_string()))?;
+    Ok(parsed.comments)
+}
+
+/// Runs `command` (stdin fed with `input`, or closed), within [`TIME_LIMIT`] and
+/// [`OUTPUT_LIMIT`]; its stdout when it exits 0 (clean) or 1 (findings).
+fn bounded_output(mut command: Command, input: Option<&str>) -> Result<Vec<u8>, ShellcheckError> {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    use wait_timeout::ChildExt;
+    let exe = PathBuf::from(command.get_program());
+    let mut child = command
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|error| ShellcheckError::Spawn { exe, error })?;
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let read_bounded = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(pipe) = pipe {
+                // One byte past the limit tells a flood from output of exactly the limit.
+                let _ = pipe.take(OUTPUT_LIMIT as u64 + 1).read_to_end(&mut buf);
+                if buf.len() > OUTPUT_LIMIT {
+                    // Still writing, so not yet reaped: stop it rather than wait.
+                    let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                }
+            }
+            buf
+        })
+    };
+    let out = read_bounded(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = read_bounded(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let writer = input.map(|text| {
+        let stdin = child.stdin.take();
+        let text = text.to_string();
+        std::thread::spawn(move || {
+            if let Some(mut stdin) = stdin {
+                // A shellcheck that exits early closes the pipe: not our error.
+                let _ = stdin.write_all(text.as_bytes());
+            }
+        })
+    });
+    let status = match child.wait_timeout(TIME_LIMIT) {
+        Ok(Some(status)) => status,
+        Ok(None) | Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ShellcheckError::TimedOut(TIME_LIMIT));
+        }
+    };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if stdout.len() > OUTPUT_LIMIT || stderr.len() > OUTPUT_LIMIT {
+        return Err(ShellcheckError::TooMuchOutput(OUTPUT_LIMIT));
+    }
+    let code = status.code();
+    if !matches!(code, Some(0 | 1)) {
+        return Err(ShellcheckError::Failed {
+            code,
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        });
+    }
+    Ok(stdout)
 }

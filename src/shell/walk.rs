@@ -89,6 +89,8 @@ impl Walker<'_, '_> {
             }
             ast::Command::Function(def) => self.function(def),
             ast::Command::ExtendedTest(test, redirects) => {
+                let span = self.pos.span(&test.loc);
+                self.out.bash_compounds.push((span, "[[ ]]"));
                 self.extended_test(&test.expr);
                 self.compound_redirects(redirects.as_ref());
             }
@@ -106,7 +108,10 @@ impl Walker<'_, '_> {
     fn compound(&mut self, compound: &ast::CompoundCommand) {
         use ast::CompoundCommand as C;
         match compound {
-            C::Arithmetic(_) => {}
+            C::Arithmetic(a) => {
+                let span = self.pos.span(&a.loc);
+                self.out.bash_compounds.push((span, "(( ))"));
+            }
             C::ArithmeticForClause(f) => self.list(&f.body.list),
             C::BraceGroup(g) => self.list(&g.list),
             C::Subshell(s) => self.list(&s.list),

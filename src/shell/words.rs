@@ -63,19 +63,42 @@ pub(crate) fn has_unquoted_glob(raw: &str) -> bool {
 /// `$1`, `"$1"`, `${1}`, `"${1}"`, and the forms that give a default when it is unset
 /// (`"${1:-}"`, `"${1-}"`, `${1:-help}`), common under `set -u`.
 pub(crate) fn is_first_arg(raw: &str) -> bool {
+    sole_parameter(raw).as_deref() == Some("1")
+}
+
+/// The parameter a word expands and nothing else: `$x`, `"${x}"`, `${x:-}`, `"${x-default}"`
+/// give `x` (a default without expansions or quotes is allowed); `None` for anything else.
+pub fn sole_parameter(raw: &str) -> Option<String> {
     let bare = raw
         .strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(raw);
-    if matches!(bare, "$1" | "${1}") {
-        return true;
+    let is_name = |n: &str| {
+        !n.is_empty()
+            && (n.bytes().all(|b| b.is_ascii_digit())
+                || n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && !n.as_bytes()[0].is_ascii_digit())
+    };
+    if let Some(name) = bare.strip_prefix('$')
+        && !name.starts_with('{')
+    {
+        // `$12` is `${1}2`: only single digits stand alone.
+        let ok = is_name(name) && (name.len() == 1 || !name.as_bytes()[0].is_ascii_digit());
+        return ok.then(|| name.to_string());
     }
-    bare.strip_prefix("${1")
-        .and_then(|r| r.strip_suffix('}'))
-        .is_some_and(|r| {
-            let default = r.strip_prefix(":-").or_else(|| r.strip_prefix('-'));
-            default.is_some_and(|d| !d.contains(['$', '`', '"', '\'', '}']))
-        })
+    let inner = bare.strip_prefix("${")?.strip_suffix('}')?;
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(end);
+    if !is_name(name) {
+        return None;
+    }
+    if rest.is_empty() {
+        return Some(name.to_string());
+    }
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    (!default.contains(['$', '`', '"', '\'', '}'])).then(|| name.to_string())
 }
 
 /// A parameter expansion found in a word, relative to the word's start.

@@ -8,7 +8,7 @@ pub const CHECK: Check = Check {
     code: "WP208",
     slug: "manifest-executable",
     family: Family::Layout,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     summary: "wazo/plugin.yml is executable (on disk or in git's index)",
     why: "plugin.yml is data, not a program. An executable bit on it is usually the trace of a \
           `chmod +x wazo/*` meant for the rules file, and it is shipped as is in the package.",

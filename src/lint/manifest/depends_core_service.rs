@@ -10,7 +10,7 @@ pub const CHECK: Check = Check {
     code: "WP116",
     slug: "depends-core-service",
     family: Family::Manifest,
-    severity: Severity::Warning,
+    severity: Severity::Error,
     summary: "depends names a core Wazo service instead of a plugin",
     why: "`depends` lists other wazo-plugind plugins. An entry such as {name: wazo-calld, \
           namespace: wazo} becomes a dependency on the Debian package \

@@ -9,7 +9,7 @@ pub const CHECK: Check = Check {
     code: "WP112",
     slug: "format-version-2",
     family: Family::Manifest,
-    severity: Severity::Warning,
+    severity: Severity::Info,
     summary: "plugin_format_version 2 is undocumented and behaves like 1",
     why: "Version 2 was introduced in wazo-plugind in 2018 for version specifiers in `depends` \
           and removed a week later; the range check still accepts it. It behaves exactly like \

@@ -28,7 +28,7 @@ pub mod yaml_syntax;
 use crate::diagnostic::Diagnostic;
 use crate::lint::check::Check;
 use crate::plugin::load::Plugin;
-use crate::plugin::yaml::{self, Entry, Node, NodeKind};
+use crate::plugin::yaml::{Entry, Node, NodeKind};
 use crate::source::SourceFile;
 
 /// What a plugin.yml check reads: the file and its top-level mapping.
@@ -104,12 +104,13 @@ pub struct ManifestFacts {
 /// need to know, when plugin.yml could be read as a mapping.
 pub fn lint(plugin: &Plugin, out: &mut Vec<Diagnostic>) -> Option<ManifestFacts> {
     use crate::plugin::load::FileState;
-    let FileState::Loaded(source) = &plugin.manifest else {
+    let (FileState::Loaded(source), Some(parsed)) = (&plugin.manifest, &plugin.manifest_yaml)
+    else {
         return None;
     };
-    let root = match yaml::parse(&source.text) {
+    let root = match parsed {
         Err(e) => {
-            out.push(yaml_syntax::diagnostic(source, &e));
+            out.push(yaml_syntax::diagnostic(source, e));
             return None;
         }
         Ok(None) => {
@@ -119,12 +120,12 @@ pub fn lint(plugin: &Plugin, out: &mut Vec<Diagnostic>) -> Option<ManifestFacts>
         Ok(Some(root)) => root,
     };
     let NodeKind::Map(entries) = &root.kind else {
-        out.push(manifest_not_mapping::diagnostic(source, &root));
+        out.push(manifest_not_mapping::diagnostic(source, root));
         return None;
     };
     let cx = ManifestCx {
         source,
-        root: &root,
+        root,
         entries,
     };
     for rule in crate::lint::registry::RULES {

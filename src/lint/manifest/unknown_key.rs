@@ -13,7 +13,9 @@ pub const CHECK: Check = Check {
     summary: "plugin.yml has a key that neither wazo-plugind nor the plugin market reads",
     why: "wazo-plugind drops unknown keys silently. A misspelt key (`namspace`, \
           `debian_depend`) is therefore lost without a word, and the plugin behaves as if it \
-          were missing.",
+          were missing. A warning when the key is a likely misspelling of a known one; a \
+          note (info) otherwise, since a key of the author's own (`asterisk: {...}`) breaks \
+          nothing.",
     example: "name: helloworld\nnamespace: demo\nversion: 0.0.1\ndebian_depend:\n  - curl\n",
     fixed: "name: helloworld\nnamespace: demo\nversion: 0.0.1\ndebian_depends:\n  - curl\n",
 };
@@ -43,7 +45,11 @@ pub fn run(cx: &ManifestCx, out: &mut Vec<Diagnostic>) {
         );
         out.push(match closest(key, &known) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help(format!("known keys: {}", known.join(", "))),
+            None => {
+                let mut d = d.help(format!("known keys: {}", known.join(", ")));
+                d.severity = Severity::Info;
+                d
+            }
         });
     }
 }

@@ -1,24 +1,28 @@
 //! Checks on wazo/rules (WP3xx): command coverage per format version, script hygiene.
 
+pub mod bashism;
 pub mod command_missing;
+pub mod commands_not_handled;
 pub mod crlf_line_endings;
 pub mod default_arm_missing;
 pub mod default_arm_succeeds;
 pub mod dispatch_unknown;
+pub mod download_execute;
 pub mod dpkg_in_maintainer_script;
+pub mod install_not_idempotent;
 pub mod interpreter_unknown;
 pub mod pkgdir_outside_package;
 pub mod pkgdir_reserved_path;
 pub mod pkgdir_write_outside;
 pub mod postrm_ignored;
+pub mod python_unversioned;
+pub mod removes_unshipped;
 pub mod rules_not_executable;
 pub mod rules_syntax;
 pub mod shebang_missing;
 pub mod sudo_used;
 pub mod unset_variable;
 pub mod utf8_bom;
-
-use std::borrow::Cow;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::check::Check;
@@ -42,6 +46,9 @@ pub struct RulesCx<'a> {
     pub dispatch: Option<&'a Dispatch>,
     /// What plugin.yml says, when it could be read.
     pub manifest: Option<&'a ManifestFacts>,
+    /// Per function of the script (same index), the arms that call it; empty when it runs
+    /// outside any arm (or is never called).
+    function_arms: Vec<Vec<&'a str>>,
 }
 
 impl<'a> RulesCx<'a> {
@@ -57,25 +64,40 @@ impl<'a> RulesCx<'a> {
     /// The commands of the script with the names of the arm each is in (empty for commands
     /// outside any arm, `*` for the default arm).
     pub fn commands_with_arms(&self) -> Vec<(&'a Command, Vec<&'a str>)> {
-        let (Some(script), Some(table)) = (self.script, self.table) else {
+        let (Some(script), Some(_)) = (self.script, self.table) else {
             return Vec::new();
         };
         script
             .commands()
             .iter()
-            .map(|c| (c, arm_names(table, &c.span)))
+            .map(|c| (c, self.arms_of(&c.span)))
             .collect()
+    }
+
+    /// The names of the arms running what is at `span`: the arm it is written in, or, inside a
+    /// function, the arms calling that function (through other functions too). Empty when it
+    /// runs outside any arm (for every command). Without a dispatch, empty.
+    pub fn arms_of(&self, span: &shell::Span) -> Vec<&'a str> {
+        let (Some(script), Some(table)) = (self.script, self.table) else {
+            return Vec::new();
+        };
+        if table.arm_of(span).is_some() {
+            return arm_names(table, span);
+        }
+        innermost_function(script, span)
+            .and_then(|i| self.function_arms.get(i).cloned())
+            .unwrap_or_default()
     }
 
     /// The files the arm handling `command` writes by redirection (`> f`, `>> f`, ...).
     pub fn redirect_targets_in(&self, command: &str) -> Vec<&'a Word> {
-        let (Some(script), Some(table)) = (self.script, self.table) else {
+        let (Some(script), Some(_)) = (self.script, self.table) else {
             return Vec::new();
         };
         script
             .redirects()
             .into_iter()
-            .filter(|r| r.op.writes_file() && arm_names(table, &r.target.span).contains(&command))
+            .filter(|r| r.op.writes_file() && self.arms_of(&r.target.span).contains(&command))
             .map(|r| &r.target)
             .collect()
     }
@@ -88,6 +110,103 @@ impl<'a> RulesCx<'a> {
             .map(|(c, _)| c)
             .collect()
     }
+}
+
+/// How deep calls are followed from a function back to the arms calling it.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// The index of the innermost function whose body holds `span`.
+fn innermost_function(script: &Script, span: &shell::Span) -> Option<usize> {
+    script
+        .functions()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.body.start <= span.start && span.end <= f.body.end)
+        .min_by_key(|(_, f)| f.body.end - f.body.start)
+        .map(|(i, _)| i)
+}
+
+/// For every function of the script, the arms calling it (see [`RulesCx::arms_of`]).
+fn function_arms<'t>(script: &'t Script, table: Option<&'t Table>) -> Vec<Vec<&'t str>> {
+    let Some(table) = table else {
+        return Vec::new();
+    };
+    let count = script.functions().len();
+    let mut memo: Vec<Option<Vec<&str>>> = vec![None; count];
+    for i in 0..count {
+        let mut visiting = vec![false; count];
+        resolve(script, table, i, 0, &mut memo, &mut visiting);
+    }
+    memo.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn resolve<'t>(
+    script: &'t Script,
+    table: &'t Table,
+    i: usize,
+    depth: usize,
+    memo: &mut Vec<Option<Vec<&'t str>>>,
+    visiting: &mut Vec<bool>,
+) -> Vec<&'t str> {
+    if let Some(Some(done)) = memo.get(i) {
+        return done.clone();
+    }
+    if depth >= MAX_CALL_DEPTH || visiting.get(i).copied().unwrap_or(true) {
+        return Vec::new();
+    }
+    visiting[i] = true;
+    let name = &script.functions()[i].name;
+    let mut names: Vec<&str> = Vec::new();
+    let mut everywhere = false;
+    for call in script
+        .commands()
+        .iter()
+        .filter(|c| c.name.as_ref().is_some_and(|n| n.unquoted() == *name))
+    {
+        let arms = if table.arm_of(&call.span).is_some() {
+            arm_names(table, &call.span)
+        } else {
+            match innermost_function(script, &call.span) {
+                Some(j) if j != i => resolve(script, table, j, depth + 1, memo, visiting),
+                Some(_) => continue,
+                // Called from outside any arm: it runs for every command.
+                None => Vec::new(),
+            }
+        };
+        if arms.is_empty() {
+            everywhere = true;
+            break;
+        }
+        for a in arms {
+            if !names.contains(&a) {
+                names.push(a);
+            }
+        }
+    }
+    visiting[i] = false;
+    let result = if everywhere { Vec::new() } else { names };
+    if depth == 0 {
+        memo[i] = Some(result.clone());
+    }
+    result
+}
+
+/// Whether an arm runs nothing but `:` or `true` (`postrm) ;;`).
+pub fn arm_does_nothing(cx: &RulesCx, arm: &shell::Arm) -> bool {
+    let Some(script) = cx.script else {
+        return false;
+    };
+    let commands = script.commands();
+    arm.commands.iter().all(|&i| {
+        commands.get(i).is_some_and(|c| {
+            c.redirects.is_empty()
+                && c.assignments.is_empty()
+                && matches!(command_name(c).as_deref(), Some(":" | "true"))
+        })
+    }) && !script
+        .redirects()
+        .iter()
+        .any(|r| arm.span.start <= r.target.span.start && r.target.span.end <= arm.span.end)
 }
 
 /// The literal names of the arm containing `span` (`["*"]` for the default arm).
@@ -122,32 +241,15 @@ fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// A copy of the text that parses like the kernel would wish: a BOM and CRs before line
-/// breaks blanked to spaces (offsets unchanged), since WP309 and WP310 report them.
-fn parse_text(text: &str) -> Cow<'_, str> {
-    if !text.starts_with('\u{feff}') && !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\u{feff}' if i == 0 => out.push_str("   "),
-            '\r' if chars.peek().is_some_and(|&(_, n)| n == '\n') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// Runs every rules check on the plugin.
 pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Diagnostic>) {
-    let source = match &plugin.rules {
-        FileState::Loaded(s) | FileState::NotUtf8 { source: s, .. } => s,
-        _ => return,
+    let (FileState::Loaded(source) | FileState::NotUtf8 { source, .. }) = &plugin.rules else {
+        return;
     };
-    let parsed = shell::parse(&parse_text(&source.text));
-    let (script, dispatch) = match &parsed {
+    let Some(parsed) = &plugin.script else {
+        return;
+    };
+    let (script, dispatch) = match parsed {
         Ok(script) => (Some(script), Some(shell::dispatch(script))),
         Err(_) => (None, None),
     };
@@ -162,8 +264,9 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
         table,
         dispatch: dispatch.as_ref(),
         manifest,
+        function_arms: script.map_or_else(Vec::new, |s| function_arms(s, table)),
     };
-    if let Err(e) = &parsed {
+    if let Err(e) = parsed {
         out.push(rules_syntax::diagnostic(&cx, e));
     }
     for rule in crate::lint::registry::RULES {

@@ -10,10 +10,13 @@ pub const CHECK: Check = Check {
     slug: "pkgdir-write-outside",
     family: Family::Rules,
     severity: Severity::Error,
-    summary: "The package arm writes to an absolute path outside ${pkgdir}",
+    summary: "The package arm writes or changes an absolute path outside ${pkgdir}",
     why: "`rules package` must only stage files under ${pkgdir}: what is there becomes the \
           Debian package. A write to /etc/... changes the server that builds the plugin \
-          instead (under fakeroot it often fails), and the file is missing from the package.",
+          instead (under fakeroot it often fails), and the file is missing from the package. \
+          The same goes for changing live files of the host: chown, chgrp, chmod, touch, \
+          `sed -i`, ln, rm, rmdir and truncate on an absolute path not under ${pkgdir}; do \
+          it in install, on the installed file.",
     example: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p /etc/asterisk/extensions_extra.d\n        cp hello.conf /etc/asterisk/extensions_extra.d/\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     fixed: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${pkgdir}/etc/asterisk/extensions_extra.d\"\n        cp hello.conf \"${pkgdir}/etc/asterisk/extensions_extra.d/\"\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
 };
@@ -21,8 +24,12 @@ pub const CHECK: Check = Check {
 /// Paths writing to which changes nothing on disk.
 const HARMLESS: &[&str] = &["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
-/// The words a command writes to: every operand of mkdir/touch/tee, the destination of
-/// cp/mv/install/ln.
+/// Scratch folders of the build host: staging work there changes nothing that matters.
+const SCRATCH: &[&str] = &["/tmp", "/var/tmp"];
+
+/// The words a command writes to or changes: every operand of mkdir/touch/tee/rm/rmdir/
+/// truncate/unlink, the files of chown/chgrp/chmod (after the owner or mode) and of `sed -i`
+/// (after the script), the destination of cp/mv/install/ln.
 pub fn targets(command: &Command) -> Vec<&Word> {
     let Some(name) = command_name(command) else {
         return Vec::new();
@@ -39,7 +46,45 @@ pub fn targets(command: &Command) -> Vec<&Word> {
         .filter(|a| a.raw.starts_with('-'))
         .collect();
     match name.as_str() {
-        "mkdir" | "touch" | "tee" => operands,
+        "mkdir" | "touch" | "tee" | "rm" | "rmdir" | "truncate" | "unlink" => operands,
+        "chown" | "chgrp" | "chmod" => {
+            if options.iter().any(|o| o.raw.starts_with("--reference")) {
+                operands
+            } else {
+                operands.into_iter().skip(1).collect()
+            }
+        }
+        "sed" => {
+            let in_place = options.iter().any(|o| {
+                o.raw.starts_with("--in-place")
+                    || (!o.raw.starts_with("--") && o.raw[1..].contains('i'))
+            });
+            if !in_place {
+                return Vec::new();
+            }
+            let scripted = options
+                .iter()
+                .any(|o| o.raw == "-e" || o.raw == "-f" || o.raw.starts_with("--expression"));
+            if scripted {
+                // The words after -e/-f are scripts and files of scripts, not edited files.
+                let mut edited = Vec::new();
+                let mut skip = false;
+                for a in &command.args {
+                    if skip {
+                        skip = false;
+                        continue;
+                    }
+                    if a.raw == "-e" || a.raw == "-f" {
+                        skip = true;
+                    } else if !a.raw.starts_with('-') {
+                        edited.push(a);
+                    }
+                }
+                edited
+            } else {
+                operands.into_iter().skip(1).collect()
+            }
+        }
         "cp" | "mv" | "install" | "ln" => {
             // `-t DIR` / `--target-directory=DIR` name the destination explicitly.
             if let Some(i) = command.args.iter().position(|a| a.raw == "-t") {
@@ -71,7 +116,12 @@ pub fn targets(command: &Command) -> Vec<&Word> {
 /// Whether a written path is absolute and outside ${pkgdir}.
 pub fn outside(word: &Word) -> bool {
     let path = word.unquoted();
-    path.starts_with('/') && !HARMLESS.contains(&path.as_str()) && !path.starts_with("/dev/fd/")
+    path.starts_with('/')
+        && !HARMLESS.contains(&path.as_str())
+        && !path.starts_with("/dev/fd/")
+        && !SCRATCH
+            .iter()
+            .any(|s| path == *s || path.starts_with(&format!("{s}/")))
 }
 
 pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
@@ -83,7 +133,7 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
         out.push(
             cx.diag(
                 &CHECK,
-                format!("the package arm writes to `{path}`, outside ${{pkgdir}}"),
+                format!("the package arm writes to or changes `{path}`, outside ${{pkgdir}}"),
             )
             .at(word.span.clone(), Some("not under ${pkgdir}".to_string()))
             .help(format!(

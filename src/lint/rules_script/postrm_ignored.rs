@@ -13,7 +13,8 @@ pub const CHECK: Check = Check {
     summary: "The rules script handles postrm but plugin_format_version is 0, so it never runs",
     why: "wazo-plugind's postrm maintainer script calls `rules postrm` only when \
           plugin_format_version is 1 or more. With the default 0, the postrm arm is dead code \
-          and whatever it cleans up stays on the server.",
+          and whatever it cleans up stays on the server. An empty arm (`postrm) ;;`, or one that \
+          only runs `:` or `true`) changes nothing either way and gets no finding.",
     example: "#!/bin/sh\n# plugin.yml has no plugin_format_version\ncase \"$1\" in\n    build|package|install|uninstall)\n        ;;\n    postrm)\n        rm -f /etc/wazo-calld/conf.d/50-myplugin.yml\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     fixed: "#!/bin/sh\n# plugin.yml sets plugin_format_version: 1\ncase \"$1\" in\n    build|package|install|uninstall)\n        ;;\n    postrm)\n        rm -f /etc/wazo-calld/conf.d/50-myplugin.yml\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
 };
@@ -28,6 +29,9 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
     let Some(arm) = table.arm_for(POSTRM) else {
         return;
     };
+    if super::arm_does_nothing(cx, arm) {
+        return;
+    }
     let span = arm
         .patterns
         .iter()

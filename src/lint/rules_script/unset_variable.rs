@@ -12,7 +12,12 @@ pub const CHECK: Check = Check {
     summary: "The rules script reads a variable wazo-plugind never sets",
     why: "wazo-plugind is not dpkg-buildpackage: it sets no DEB_BUILD_ARCH, DEB_HOST_ARCH or \
           DESTDIR, only `pkgdir` (lower case) for the package command. Such variables are \
-          empty, and paths built from them point somewhere else.",
+          empty, and paths built from them point somewhere else. An error where that breaks \
+          (in build and package, which run unprivileged, and for the architecture variables); \
+          a warning for `$DESTDIR/etc/foo` in install, uninstall or postrm, which run as root: \
+          the empty prefix leaves the installed path, right by accident; and for an \
+          architecture variable in a `[ ]` test, which then always takes the same branch \
+          (the amd64 one, Wazo's only architecture, in the plugins seen).",
     example: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${DESTDIR}/usr/share/myplugin\"\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
     fixed: "#!/bin/sh\ncase \"$1\" in\n    build|install|uninstall|postrm)\n        ;;\n    package)\n        mkdir -p \"${pkgdir}/usr/share/myplugin\"\n        ;;\n    *)\n        exit 1\n        ;;\nesac\n",
 };
@@ -38,6 +43,9 @@ const NEVER_SET: &[(&str, &str)] = &[
     ("DEB_SOURCE", "use the plugin's name"),
 ];
 
+/// The variables used as a path prefix (`$DESTDIR/etc/...`).
+const PATH_PREFIXES: &[&str] = &["DESTDIR", "PKGDIR", "PKG_DIR", "pkg_dir"];
+
 pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
     let Some(script) = cx.script else {
         return;
@@ -62,13 +70,43 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
         if assigned(name) {
             continue;
         }
-        out.push(
-            cx.diag(
+        let mut d = cx
+            .diag(
                 &CHECK,
                 format!("${name} is never set by wazo-plugind: it is empty here"),
             )
             .at(expansion.span.clone(), Some("always empty".to_string()))
-            .help(*instead),
-        );
+            .help(*instead);
+        let arms = cx.arms_of(&expansion.span);
+        let as_root = !arms.is_empty()
+            && arms
+                .iter()
+                .all(|a| matches!(*a, "install" | "uninstall" | "postrm"));
+        let prefix = PATH_PREFIXES.contains(name)
+            && script
+                .text()
+                .get(expansion.span.end..)
+                .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with('/'));
+        let in_test = script.commands().iter().any(|c| {
+            matches!(
+                c.name.as_ref().map(|n| n.unquoted()).as_deref(),
+                Some("[" | "test")
+            ) && c
+                .args
+                .iter()
+                .any(|a| a.span.start <= expansion.span.start && expansion.span.end <= a.span.end)
+        });
+        if in_test && name.contains("ARCH") {
+            d.severity = Severity::Warning;
+            d = d.help(format!(
+                "the test always sees an empty ${name}, so the same branch runs everywhere (right on amd64, the only architecture Wazo supports); {instead}"
+            ));
+        } else if as_root && prefix {
+            d.severity = Severity::Warning;
+            d = d.help(format!(
+                "it works by accident here (${name} is empty, the path is the installed one): drop ${name}"
+            ));
+        }
+        out.push(d);
     }
 }

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::pipeline::metadata::PluginMeta;
+use crate::plugin::package::PluginMeta;
 
 /// The `Section` wazo-plugind gives every plugin package (its installed-plugin listing keys on it).
 pub const SECTION: &str = "wazo-plugind-plugin";

@@ -235,21 +235,128 @@ fn unknown_dispatch() {
         ),
         ("#!/usr/bin/perl\nprint 1;\n", "perl"),
         (
-            "#!/bin/sh\nbuild() { :; }\ninstall() { :; }\n\"$@\"\n",
-            "named after its argument",
-        ),
-        (
             "#!/bin/sh\ncmd_build() { :; }\ncmd_$1\n",
             "named after its argument",
         ),
         ("#!/bin/bash\neval \"do_$1\"\n", "eval"),
-        ("#!/bin/sh\necho hello\n", "no `case"),
-        ("#!/bin/sh\ncase \"$2\" in\n build) ;;\nesac\n", "no `case"),
     ];
     for (text, reason_part) in cases {
         match dispatch(&script(text)) {
             Dispatch::Unknown { reason } => assert!(reason.contains(reason_part), "{reason}"),
-            Dispatch::Known(t) => panic!("unexpected dispatch {t:?} for {text}"),
+            other => panic!("unexpected dispatch {other:?} for {text}"),
         }
     }
+}
+
+#[test]
+fn scripts_ignoring_their_argument() {
+    let cases = [
+        ("#!/bin/sh\necho hello\n", "never reads"),
+        (
+            "#!/bin/sh\ncase \"$2\" in\n build) ;;\nesac\n",
+            "never reads",
+        ),
+        (
+            "#!/bin/sh\nDESTDIR=\"$1\"\nmkdir -p \"$DESTDIR/etc\"\n",
+            "reads its arguments",
+        ),
+    ];
+    for (text, reason_part) in cases {
+        match dispatch(&script(text)) {
+            Dispatch::Ignored { reason } => assert!(reason.contains(reason_part), "{reason}"),
+            other => panic!("unexpected dispatch {other:?} for {text}"),
+        }
+    }
+}
+
+/// The commands every style below handles, and one it does not.
+fn covers_the_commands(text: &str, style: DispatchStyle) {
+    let t = table(text);
+    assert_eq!(t.style, style, "{text}");
+    for c in ["build", "package", "install", "uninstall"] {
+        assert!(t.arm_for(c).is_some(), "{c} in\n{text}");
+    }
+    assert!(t.arm_for("postrm").is_none(), "postrm in\n{text}");
+}
+
+#[test]
+fn aliases_of_the_first_argument() {
+    use DispatchStyle::*;
+    let body = "build) ;;\n package) ;;\n install) ;;\n uninstall) ;;\n *) exit 1 ;;\nesac\n";
+    for head in [
+        "CMD=\"$1\"\ncase \"$CMD\" in\n",
+        "ACTION=${1:-}\ncase $ACTION in\n",
+        "cmd=$1; shift\ncase \"${cmd}\" in\n",
+        "readonly CMD=\"$1\"\ncase \"$CMD\" in\n",
+        "main() {\n local action=\"$1\"\n case \"$action\" in\n",
+        "for arg in \"$@\"; do\ncase \"$arg\" in\n",
+    ] {
+        let mut text = format!("#!/bin/sh\n{head}{body}");
+        if head.starts_with("main") {
+            text.push_str("}\nmain \"$@\"\n");
+        }
+        if head.starts_with("for") {
+            text.push_str("done\n");
+        }
+        covers_the_commands(&text, Case);
+    }
+    covers_the_commands(
+        "#!/bin/sh\nif [ \"x$1\" = xbuild ]; then :\nelif [ \"x$1\" = \"xpackage\" ]; then :\nelif [ x$1 = xinstall ] || [ \"x$1\" = xuninstall ]; then :\nelse exit 1\nfi\n",
+        IfChain,
+    );
+    covers_the_commands(
+        "#!/bin/sh\ncase \"$@\" in\n build|package|install|uninstall) ;;\n *) exit 1 ;;\nesac\n",
+        Case,
+    );
+    covers_the_commands(
+        "#!/bin/sh\nCMD=$1\nif [ \"$CMD\" = build ]; then :\nelif [ \"$CMD\" = package ]; then :\nelif [ \"$CMD\" = install ] || [ \"$CMD\" = uninstall ]; then :\nelse exit 1\nfi\n",
+        IfChain,
+    );
+}
+
+#[test]
+fn functions_named_after_the_commands() {
+    use DispatchStyle::*;
+    let functions = "build() { :; }\npackage() { :; }\ninstall() { :; }\nuninstall() { :; }\n";
+    for call in [
+        "\"$1\"\n",
+        "$1 \"$@\"\n",
+        "CMD=$1\nshift\n\"$CMD\" \"$@\"\n",
+        "\"$@\"\n",
+    ] {
+        let text = format!("#!/bin/sh\nset -e\n{functions}{call}");
+        covers_the_commands(&text, Functions);
+        let t = table(&text);
+        assert_eq!(t.default, DefaultArm::Builtin);
+        // The arm of `package` is its function's body.
+        let s = script(&text);
+        let arm = t.arm_for("package").map(|a| s.slice(&a.span).to_string());
+        assert_eq!(arm.as_deref(), Some("package() { :; }"));
+    }
+    // Called through a case: the case is the dispatch.
+    covers_the_commands(
+        &format!(
+            "#!/bin/sh\n{functions}case \"$1\" in\n build|package|install|uninstall) \"$1\" ;;\n *) exit 1 ;;\nesac\n"
+        ),
+        Case,
+    );
+}
+
+#[test]
+fn case_forms() {
+    use DispatchStyle::*;
+    covers_the_commands(
+        "#!/bin/sh\ncase \"${1:-}\" in\n build|package) ;;\n install|uninstall) ;;\n *) exit 1 ;;\nesac\n",
+        Case,
+    );
+    // Nested: an outer case on the argument count, the dispatch inside.
+    covers_the_commands(
+        "#!/bin/sh\ncase $# in\n 0) exit 1 ;;\n *) case \"$1\" in\n  build|package) ;;\n  install|uninstall) ;;\n  *) exit 1 ;;\n esac ;;\nesac\n",
+        Case,
+    );
+    // Nested: the same argument tested again inside an arm.
+    covers_the_commands(
+        "#!/bin/sh\ncase \"$1\" in\n build|package)\n  case \"$1\" in build) ;; package) ;; esac ;;\n install|uninstall) ;;\n *) exit 1 ;;\nesac\n",
+        Case,
+    );
 }

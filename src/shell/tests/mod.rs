@@ -19,7 +19,7 @@ fn script(text: &str) -> Script {
 fn table(text: &str) -> Table {
     match dispatch(&script(text)) {
         Dispatch::Known(t) => t,
-        Dispatch::Unknown { reason } => panic!("no dispatch ({reason}) in\n{text}"),
+        other => panic!("no dispatch ({other:?}) in\n{text}"),
     }
 }
 

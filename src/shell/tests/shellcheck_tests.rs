@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use super::super::ShellDialect;
-use super::super::shellcheck::{Level, ShellcheckError, find, line_col_to_byte, run};
+use super::super::shellcheck::{Level, ShellcheckError, find, run, run_text};
 use super::HELLOWORLD;
 
 /// shellcheck on PATH, or `None` after printing why the test is skipped (a failure under
@@ -19,6 +19,10 @@ fn shellcheck_or_skip() -> Option<PathBuf> {
     }
 }
 
+fn src(text: &str) -> crate::source::SourceFile {
+    crate::source::SourceFile::new("r".into(), "r".into(), text.into())
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write test file");
@@ -26,19 +30,31 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 #[test]
-fn line_columns_to_bytes() {
+fn json1_columns_are_characters_of_the_line_index() {
+    // json1 counts a tab as one column, as SourceFile::offset does.
     let text = "a\n\té$x\nlast";
-    assert_eq!(line_col_to_byte(text, 1, 1), 0);
-    assert_eq!(line_col_to_byte(text, 2, 1), 2);
-    assert_eq!(line_col_to_byte(text, 2, 3), 5);
-    assert_eq!(
-        &text[line_col_to_byte(text, 2, 3)..line_col_to_byte(text, 2, 5)],
-        "$x"
-    );
-    assert_eq!(line_col_to_byte(text, 2, 99), 7);
-    assert_eq!(line_col_to_byte(text, 3, 5), text.len());
-    assert_eq!(line_col_to_byte(text, 9, 1), text.len());
-    assert_eq!(line_col_to_byte("", 0, 0), 0);
+    let f = crate::source::SourceFile::new("r".into(), "r".into(), text.into());
+    assert_eq!(&text[f.offset(2, 3)..f.offset(2, 5)], "$x");
+    assert_eq!(f.offset(2, 99), 7);
+    assert_eq!(f.offset(9, 1), text.len());
+}
+
+#[test]
+fn text_on_stdin_is_checked_as_given() {
+    let Some(exe) = shellcheck_or_skip() else {
+        return;
+    };
+    let findings = run_text(
+        &exe,
+        ShellDialect::Sh,
+        "#!/bin/sh\n\n\necho $1\n",
+        None,
+        Path::new("key"),
+    )
+    .expect("shellcheck runs");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!((findings[0].code, findings[0].line), (2086, 4));
+    assert_eq!(findings[0].file, Path::new("key"));
 }
 
 #[test]
@@ -66,7 +82,7 @@ fn helloworld_gives_sc2086_on_line_7() {
         (sc2086.line, sc2086.level, &sc2086.file),
         (7, Level::Info, &rules)
     );
-    assert_eq!(&HELLOWORLD[sc2086.span(HELLOWORLD)], "${pkgdir}");
+    assert_eq!(&HELLOWORLD[sc2086.span_in(&src(HELLOWORLD))], "${pkgdir}");
     assert_eq!(sc2086.url(), "https://www.shellcheck.net/wiki/SC2086");
 }
 
@@ -102,8 +118,11 @@ fn groups_by_dialect_and_honours_directives() {
         (2, 22, 24)
     );
     let text = "#!/bin/bash\n[[ -n é$1 ]] && echo $1\n";
-    assert_eq!(&text[in_bash.span(text)], "$1");
-    assert_eq!(in_bash.span(text).start, text.rfind('$').unwrap_or(0));
+    assert_eq!(&text[in_bash.span_in(&src(text))], "$1");
+    assert_eq!(
+        in_bash.span_in(&src(text)).start,
+        text.rfind('$').unwrap_or(0)
+    );
     assert!(!findings.iter().any(|f| f.file == disabled));
 
     // .shellcheckrc next to the files applies.
