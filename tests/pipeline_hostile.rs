@@ -5,7 +5,8 @@
 //! ran in both phases, and what the report says about the isolation.
 //!
 //! The plugins are generated here (no fixture directory): a rules script with the attack as a
-//! shell snippet, `$CANARY` naming the canary directory.
+//! shell snippet, `$CANARY` naming the canary directory. The attack's output is discarded; it
+//! reports on file descriptor 3 when it must (the TIOCSTI test).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -163,7 +164,7 @@ impl Scene {
         )
         .unwrap();
         let rules = format!(
-            "#!/bin/sh\nCANARY={canary}\ncase \"$1\" in\n  build|install|uninstall)\n    ( {attack} ) >/dev/null 2>&1\n    echo \"HOSTILE $1 ran\";;\n  package) mkdir -p \"$pkgdir/usr/share/hostile\"; echo x > \"$pkgdir/usr/share/hostile/f\";;\nesac\nexit 0\n",
+            "#!/bin/sh\nCANARY={canary}\ncase \"$1\" in\n  build|install|uninstall)\n    ( {attack} ) 3>&1 >/dev/null 2>&1\n    echo \"HOSTILE $1 ran\";;\n  package) mkdir -p \"$pkgdir/usr/share/hostile\"; echo x > \"$pkgdir/usr/share/hostile/f\";;\nesac\nexit 0\n",
             canary = self.canary().display()
         );
         std::fs::write(p.join("wazo/rules"), rules).unwrap();
@@ -425,11 +426,42 @@ fn write_a_sysctl() {
     });
 }
 
+/// Runs `wazo-plugin ARGS` under `script` (a pseudo-terminal, so wazo-plugin has a controlling
+/// terminal), then a shell that evaluates one line of whatever input was pushed into it.
+fn under_a_terminal(scene: &Scene, args: &[&str], isolation: Option<&str>) -> String {
+    let inner = scene.command(&[]);
+    let bin = inner.get_program().to_string_lossy().into_owned();
+    let pre: Vec<String> = inner
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let shell = format!(
+        "{} {} {}; read -t 2 line && eval \"$line\"; true",
+        bin,
+        pre.join(" "),
+        args.join(" ")
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &shell, "/dev/null"])
+        .current_dir(scene.canary())
+        .env("TMPDIR", scene.path().join("tmp"))
+        .env("HOME", scene.path().join("tmp"))
+        .env_remove("WAZO_PLUGIN_ISOLATION")
+        .stdin(Stdio::null());
+    if let Some(i) = isolation {
+        cmd.env("WAZO_PLUGIN_ISOLATION", i);
+    }
+    let out = cmd.output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const TIOCSTI: &str = "perl -e 'open(my $o, \">&=3\"); if (open(my $t, \"+<\", \"/dev/tty\")) { print $o \"TTY-OPENED\\n\"; for my $c (split //, \"touch $ENV{CANARY}/tiocsti\\n\") { ioctl($t, 0x5412, $c) } } else { print $o \"TTY-REFUSED\\n\" }'";
+
 #[test]
 fn push_input_into_the_terminal_tiocsti() {
     // Under `script` wazo-plugin has a controlling terminal; a step that could reach it would
     // push a command into it. The steps run in a new session without one: /dev/tty cannot even
-    // be opened, and the injected line never reaches the shell that runs after wazo-plugin.
+    // be opened.
     if !ready() {
         return;
     }
@@ -438,37 +470,31 @@ fn push_input_into_the_terminal_tiocsti() {
     }
     for who in users() {
         let scene = Scene::new(who);
-        let plugin = scene.plugin(
-            "perl -e 'open(my $t, \"+<\", \"/dev/tty\") or die \"no tty: $!\"; for my $c (split //, \"touch $ENV{CANARY}/tiocsti\\n\") { ioctl($t, 0x5412, $c) }'; perl -e 'open(my $t, \"+<\", \"/dev/tty\") and print STDOUT \"TTY-OPENED\\n\"' >&2",
-        );
-        let inner = scene.command(&[]);
-        let bin = inner.get_program().to_string_lossy().into_owned();
-        let pre: Vec<String> = inner
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        let shell = format!(
-            "{} {} test {} --no-lint -v; read -t 2 line && eval \"$line\"; true",
-            bin,
-            pre.join(" "),
-            plugin.display()
-        );
-        let out = Command::new("script")
-            .args(["-qec", &shell, "/dev/null"])
-            .current_dir(scene.canary())
-            .env("TMPDIR", scene.path().join("tmp"))
-            .env("HOME", scene.path().join("tmp"))
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let plugin = scene.plugin(TIOCSTI);
+        let p = plugin.to_str().unwrap().to_string();
+        let text = under_a_terminal(&scene, &["test", &p, "--no-lint", "-v"], None);
         assert!(
             !text.contains("TTY-OPENED"),
             "a step opened the terminal: {text}"
         );
-        assert!(text.contains("HOSTILE install ran"), "{text}");
+        for phase in ["build", "install"] {
+            assert!(text.contains(&format!("HOSTILE {phase} ran")), "{text}");
+        }
+        assert!(
+            text.matches("TTY-REFUSED").count() >= 3,
+            "the attack did not run in every phase: {text}"
+        );
         scene.assert_canary_unchanged(&text);
     }
+    // The probe is a real one: unconfined, the same build opens the terminal.
+    let scene = Scene::new(Who::Root);
+    let plugin = scene.plugin(TIOCSTI);
+    let p = plugin.to_str().unwrap().to_string();
+    let text = under_a_terminal(&scene, &["build", &p, "--no-lint", "-v"], Some("none"));
+    assert!(
+        text.contains("TTY-OPENED"),
+        "unconfined, the terminal should open: {text}"
+    );
 }
 
 #[test]
