@@ -125,16 +125,20 @@ fn survivors(tag: &str) -> Vec<String> {
 fn sigint_kills_the_step_and_its_setsid_children_and_exits_130() {
     // The build forks a sleeper that leaves the process group and session with setsid: only
     // the PID namespace (or nothing, unconfined) stops it.
-    for sig in [
-        nix::sys::signal::Signal::SIGINT,
-        nix::sys::signal::Signal::SIGTERM,
-    ] {
+    let mut runs = vec![("auto", nix::sys::signal::Signal::SIGINT)];
+    runs.push(("auto", nix::sys::signal::Signal::SIGTERM));
+    runs.push(("auto", nix::sys::signal::Signal::SIGHUP));
+    if wazo_plugin::pipeline::isolation::namespaces_usable() {
+        runs.push(("ns", nix::sys::signal::Signal::SIGINT));
+    }
+    for (mechanism, sig) in runs {
         let p = plugin_with(
             "#!/bin/sh\nsetsid sh -c 'sleep 599.4343' &\necho started\nsleep 599.4343\n",
         );
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_wazo-plugin"))
             .args(["build", "--no-lint"])
             .arg(p.path())
+            .env("WAZO_PLUGIN_ISOLATION", mechanism)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -155,7 +159,7 @@ fn sigint_kills_the_step_and_its_setsid_children_and_exits_130() {
         std::thread::sleep(std::time::Duration::from_millis(300));
         let isolation = wazo_plugin::pipeline::isolation::probe(Path::new("/"));
         let left = survivors("599.4343");
-        if isolation == wazo_plugin::pipeline::isolation::Isolation::Bubblewrap {
+        if isolation.namespaces() {
             assert!(left.is_empty(), "left running: {left:?}");
         } else {
             // Without a PID namespace a setsid child escapes the process group: documented.

@@ -110,16 +110,42 @@ fn binary() -> PathBuf {
     .clone()
 }
 
+/// The namespace mechanisms that work here: bubblewrap, and the built-in one.
+fn mechanisms() -> Vec<&'static str> {
+    let mut out = vec!["bwrap"];
+    if wazo_plugin::pipeline::isolation::namespaces_usable() {
+        out.push("ns");
+    } else {
+        skip("the built-in namespaces do not work here");
+    }
+    out
+}
+
+/// Every (user, mechanism) pair to run an attack with.
+fn setups() -> Vec<(Who, &'static str)> {
+    let mechs = mechanisms();
+    users()
+        .into_iter()
+        .flat_map(|w| mechs.iter().map(move |m| (w, *m)))
+        .collect()
+}
+
 /// A scratch tree the user can read.
 struct Scene {
     dir: tempfile::TempDir,
     who: Who,
+    /// `WAZO_PLUGIN_ISOLATION`: `bwrap` or `ns` (the built-in namespaces).
+    mechanism: &'static str,
     /// The canary's mode and mtime when created.
     stamp: (u32, std::time::SystemTime),
 }
 
 impl Scene {
     fn new(who: Who) -> Scene {
+        Scene::with(who, "bwrap")
+    }
+
+    fn with(who: Who, mechanism: &'static str) -> Scene {
         let dir = tempfile::Builder::new()
             .prefix("wzp-hostile-")
             .tempdir()
@@ -131,7 +157,12 @@ impl Scene {
         std::fs::write(dir.path().join("canary/canary"), "original\n").unwrap();
         let meta = std::fs::metadata(dir.path().join("canary/canary")).unwrap();
         let stamp = (meta.permissions().mode(), meta.modified().unwrap());
-        let scene = Scene { dir, who, stamp };
+        let scene = Scene {
+            dir,
+            who,
+            mechanism,
+            stamp,
+        };
         scene.give(&scene.canary());
         scene.give(&scene.path().join("tmp"));
         scene
@@ -191,9 +222,18 @@ impl Scene {
             .current_dir(self.canary())
             .env("TMPDIR", self.path().join("tmp"))
             .env("HOME", self.path().join("tmp"))
-            .env_remove("WAZO_PLUGIN_ISOLATION")
+            .env("WAZO_PLUGIN_ISOLATION", self.mechanism)
             .stdin(Stdio::null());
         cmd
+    }
+
+    /// The start of the isolation line for this mechanism.
+    fn isolation_line(&self) -> &'static str {
+        if self.mechanism == "ns" {
+            "isolation: namespaces (built in, no bubblewrap): new user, mount, PID, IPC, UTS and cgroup namespaces"
+        } else {
+            "isolation: bubblewrap: new user, mount, PID, IPC, UTS and cgroup namespaces"
+        }
     }
 
     /// `wazo-plugin test PLUGIN --no-lint -v`: (exit code, stdout + stderr).
@@ -240,7 +280,7 @@ impl Scene {
 
 /// The report of a confined run: the attack ran in build and in the maintainer steps, the
 /// isolation line names the namespaces and what is shared, and never claims "host unchanged".
-fn assert_report(code: i32, text: &str) {
+fn assert_report(scene: &Scene, code: i32, text: &str) {
     assert_eq!(code, 0, "{text}");
     for phase in ["build", "install", "uninstall"] {
         assert!(
@@ -248,12 +288,7 @@ fn assert_report(code: i32, text: &str) {
             "the attack did not run in {phase}: {text}"
         );
     }
-    assert!(
-        text.contains(
-            "isolation: bubblewrap: new user, mount, PID, IPC, UTS and cgroup namespaces"
-        ),
-        "{text}"
-    );
+    assert!(text.contains(scene.isolation_line()), "{text}");
     assert!(text.contains("shared with the host: the network"), "{text}");
     assert!(!text.contains("host unchanged"), "{text}");
 }
@@ -263,10 +298,10 @@ fn attack_all(attack: &str, check: impl Fn(&Scene, &str)) {
     if !ready() {
         return;
     }
-    for who in users() {
-        let scene = Scene::new(who);
+    for (who, mech) in setups() {
+        let scene = Scene::with(who, mech);
         let (code, text) = scene.run_test(attack, &[]);
-        assert_report(code, &text);
+        assert_report(&scene, code, &text);
         scene.assert_canary_unchanged(&text);
         check(&scene, &text);
     }
@@ -294,8 +329,8 @@ fn write_through_a_symlink_planted_or_made() {
     if !ready() {
         return;
     }
-    for who in users() {
-        let scene = Scene::new(who);
+    for (who, mech) in setups() {
+        let scene = Scene::with(who, mech);
         let plugin = scene.path().join("plugin");
         let _ = std::fs::remove_file(plugin.join("planted"));
         std::os::unix::fs::symlink(scene.canary().join("canary"), plugin.join("planted")).unwrap();
@@ -303,7 +338,7 @@ fn write_through_a_symlink_planted_or_made() {
             "echo pwned > planted; ln -sf $CANARY/canary made; echo pwned > made; ln -sfn $CANARY /tmp/d; echo pwned > /tmp/d/new; echo pwned > /usr/lib/wazo-plugind/plugins/test/hostile/planted",
             &[],
         );
-        assert_report(code, &text);
+        assert_report(&scene, code, &text);
         scene.assert_canary_unchanged(&text);
     }
 }
@@ -358,8 +393,8 @@ fn kill_a_host_process() {
     if !ready() {
         return;
     }
-    for who in users() {
-        let scene = Scene::new(who);
+    for (who, mech) in setups() {
+        let scene = Scene::with(who, mech);
         // The marker runs as the same user as the steps, so only the sandbox stops the kill.
         let mut marker = match who {
             Who::User(u, g) if nix::unistd::Uid::effective().is_root() => {
@@ -386,7 +421,7 @@ fn kill_a_host_process() {
         let _ = child.kill();
         let _ = child.wait();
         assert!(alive, "the marker process was killed ({who:?}): {text}");
-        assert_report(code, &text);
+        assert_report(&scene, code, &text);
         scene.assert_canary_unchanged(&text);
     }
 }
@@ -468,11 +503,15 @@ fn push_input_into_the_terminal_tiocsti() {
     if which::which("script").is_err() {
         return skip("script (util-linux) is not installed: no pseudo-terminal to test TIOCSTI");
     }
-    for who in users() {
-        let scene = Scene::new(who);
+    for (who, mech) in setups() {
+        let scene = Scene::with(who, mech);
         let plugin = scene.plugin(TIOCSTI);
         let p = plugin.to_str().unwrap().to_string();
-        let text = under_a_terminal(&scene, &["test", &p, "--no-lint", "-v"], None);
+        let text = under_a_terminal(
+            &scene,
+            &["test", &p, "--no-lint", "-v"],
+            Some(scene.mechanism),
+        );
         assert!(
             !text.contains("TTY-OPENED"),
             "a step opened the terminal: {text}"

@@ -255,3 +255,53 @@ fn as_nobody_bubblewrap_is_used_and_the_host_is_untouched() {
         assert!(text.contains("/etc/wazo-plugin-iso-leak"), "{text}");
     }
 }
+
+#[test]
+fn builtin_namespaces_confine_build_and_redirect_the_maintainer_steps() {
+    if !need(which::which("dpkg").is_ok(), "dpkg")
+        || !need(
+            isolation::namespaces_usable(),
+            "unprivileged user namespaces (for the built-in sandbox)",
+        )
+    {
+        return;
+    }
+    package_leak_is_denied("ns");
+    let p = plugin(WRITES_ETC);
+    let (code, text) = forced("ns", &["test"], p.path());
+    host_unchanged();
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("isolation: namespaces (built in, no bubblewrap)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("installing: changed /etc/wazo-plugin-iso/enabled"),
+        "{text}"
+    );
+    assert!(
+        text.contains("installing: would have run: systemctl restart wazo-calld"),
+        "{text}"
+    );
+    assert!(
+        text.contains("left behind after removal: nothing"),
+        "{text}"
+    );
+    if can_become_nobody() {
+        let scratch = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(scratch.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let dir = p.path().to_str().unwrap();
+        let (code, text) = as_nobody(
+            scratch.path(),
+            &["test", dir, "--no-lint"],
+            &[("WAZO_PLUGIN_ISOLATION", "ns")],
+        );
+        host_unchanged();
+        assert_eq!(code, 0, "{text}");
+        assert!(text.contains("isolation: namespaces"), "{text}");
+        assert!(
+            text.contains("installing: changed /etc/wazo-plugin-iso/enabled"),
+            "{text}"
+        );
+    }
+}

@@ -72,6 +72,13 @@ pub fn probe_args() -> Vec<OsString> {
     out
 }
 
+/// The layout of the built-in namespaces' probe: the host read-only, as for the steps.
+pub fn probe_layout(stage: &Path) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
+    layout.args = probe_args();
+    Ok(layout)
+}
+
 fn devices(out: &mut Vec<OsString>) {
     for (op, p) in [
         ("--dev", "/dev"),
@@ -374,11 +381,19 @@ pub fn wrap(cmd: &Command, layout: &Layout) -> io::Result<Command> {
             None => out.env_remove(k),
         };
     }
+    stage_mounts(&mut out, layout);
+    drop_privileges(&mut out);
+    Ok(out)
+}
+
+/// As root: makes `cmd` bind the staged directories of `layout` (see `bind_fd_as`) in a private
+/// mount namespace before it drops its privileges.
+pub fn stage_mounts(cmd: &mut Command, layout: &Layout) {
     if !layout.staged.is_empty() {
         let staged = layout.staged.clone();
         // SAFETY: unshare and mount are plain syscalls on C strings allocated before fork.
         unsafe {
-            out.pre_exec(move || {
+            cmd.pre_exec(move || {
                 use nix::mount::{MsFlags, mount};
                 let none: Option<&std::ffi::CStr> = None;
                 nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS)?;
@@ -402,8 +417,6 @@ pub fn wrap(cmd: &Command, layout: &Layout) -> io::Result<Command> {
             })
         };
     }
-    drop_privileges(&mut out);
-    Ok(out)
 }
 
 /// Before a step as root: gives the trees the step may write (`paths`) to the sandbox uid.

@@ -87,7 +87,7 @@ impl Runner<'_> {
         let mut allowed = vec![self.work.root.clone()];
         let mut layout = None;
         match self.work.isolation {
-            Isolation::Bubblewrap => {
+            Isolation::Bubblewrap | Isolation::Namespaces => {
                 let opaque = [PathBuf::from("/var/lib/dpkg")];
                 bwrap::hand_over(&[self.prefix, &self.stubs.log_dir])
                     .map_err(io("handing the prefix to the sandbox uid"))?;
@@ -103,7 +103,12 @@ impl Runner<'_> {
                 let l =
                     bwrap::install_layout(self.prefix, &binds, &opaque, self.opts.network, &stage)
                         .map_err(io("setting up bubblewrap"))?;
-                cmd = bwrap::wrap(&cmd, &l).map_err(io("setting up bubblewrap"))?;
+                cmd = if self.work.isolation == Isolation::Bubblewrap {
+                    bwrap::wrap(&cmd, &l)
+                } else {
+                    super::userns::wrap(&cmd, &l, &self.work.root.join("nsroot"))
+                }
+                .map_err(io("setting up the sandbox"))?;
                 layout = Some(l);
             }
             Isolation::Landlock => {
@@ -120,7 +125,7 @@ impl Runner<'_> {
         let outcome = run::run(&mut cmd, self.opts.timeout, &mut |l| {
             progress.output(l);
             if scan {
-                if isolation == Isolation::Bubblewrap {
+                if isolation.namespaces() {
                     denied::scan_read_only(l, &allowed, found);
                 } else {
                     denied::scan(l, &allowed, found);
@@ -211,7 +216,7 @@ pub fn dpkg(
     if !scripts {
         drop_scripts(prefix, package);
     }
-    if isolation == Isolation::Bubblewrap && matches!(action, Action::Install(_)) {
+    if isolation.namespaces() && matches!(action, Action::Install(_)) {
         bwrap::seed_dirs(prefix, &work.pkgdir()).map_err(io("preparing the prefix"))?;
     }
     let mut runner = Runner {

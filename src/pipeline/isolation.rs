@@ -16,6 +16,9 @@ pub enum Isolation {
     /// minimal `/dev`, a private `/dev/shm`, a new session; the host read-only; root only inside
     /// the user namespace (as root, the steps run as [`SANDBOX_UID`] outside).
     Bubblewrap,
+    /// The same namespaces set up by wazo-plugin itself ([`super::userns`]), when bubblewrap is
+    /// not installed.
+    Namespaces,
     /// Landlock only: writes outside the work dir are denied; processes, hostname, sysctls and the
     /// terminal are not confined, so the maintainer steps are refused (unless `--unsafe-host`).
     Landlock,
@@ -55,7 +58,7 @@ impl Isolation {
     /// The isolation line of reports: what is confined and what is shared with the host.
     pub fn describe(self, network: bool) -> String {
         match self {
-            Isolation::Bubblewrap => {
+            Isolation::Bubblewrap | Isolation::Namespaces => {
                 let who = if nix::unistd::Uid::effective().is_root() {
                     format!(
                         "root inside a user namespace, uid {SANDBOX_UID} outside (not root)"
@@ -64,7 +67,12 @@ impl Isolation {
                     "your uid outside, root only inside a user namespace".to_string()
                 };
                 format!(
-                    "bubblewrap: new user, mount, PID, IPC, UTS and cgroup namespaces{}, fresh /proc, minimal /dev, private /dev/shm and /tmp, new session without the terminal; {who}; host files read-only outside the work dir and the prefix; shared with the host: {}reading the files that uid can read",
+                    "{}: new user, mount, PID, IPC, UTS and cgroup namespaces{}, fresh /proc, minimal /dev, private /dev/shm and /tmp, new session without the terminal; {who}; host files read-only outside the work dir and the prefix; shared with the host: {}reading the files that uid can read",
+                    if self == Isolation::Bubblewrap {
+                        "bubblewrap"
+                    } else {
+                        "namespaces (built in, no bubblewrap)"
+                    },
                     if network { "" } else { ", no network" },
                     if network { "the network, " } else { "" }
                 )
@@ -81,19 +89,25 @@ impl Isolation {
     /// True when the maintainer steps see the prefix as `/` (a write to `/etc/x` lands in
     /// `PREFIX/etc/x`).
     pub fn prefix_is_root(self) -> bool {
-        self == Isolation::Bubblewrap
+        self.namespaces()
+    }
+
+    /// True for the namespace sandboxes (bubblewrap, or built in).
+    pub fn namespaces(self) -> bool {
+        matches!(self, Isolation::Bubblewrap | Isolation::Namespaces)
     }
 
     /// True when the mechanism confines the maintainer steps well enough to run them without
     /// `--unsafe-host` (namespaces).
     pub fn runs_maintainer_steps(self) -> bool {
-        self == Isolation::Bubblewrap
+        self.namespaces()
     }
 
     /// The name `WAZO_PLUGIN_ISOLATION` takes.
     pub fn key(self) -> &'static str {
         match self {
             Isolation::Bubblewrap => "bwrap",
+            Isolation::Namespaces => "ns",
             Isolation::Landlock => "landlock",
             Isolation::Unconfined => "none",
         }
@@ -103,6 +117,7 @@ impl Isolation {
     pub fn from_key(key: &str) -> Option<Isolation> {
         [
             Isolation::Bubblewrap,
+            Isolation::Namespaces,
             Isolation::Landlock,
             Isolation::Unconfined,
         ]
@@ -144,9 +159,41 @@ pub fn bwrap_usable() -> bool {
     cmd.status().is_ok_and(|s| s.success())
 }
 
+/// Whether the built-in namespace sandbox works here: runs `/bin/true` in it once.
+pub fn namespaces_usable() -> bool {
+    let Ok(scratch) = tempfile::Builder::new()
+        .prefix("wazo-plugin-probe-")
+        .tempdir()
+    else {
+        return false;
+    };
+    if nix::unistd::Uid::effective().is_root() {
+        let _ = std::fs::set_permissions(
+            scratch.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o711),
+        );
+    }
+    let Ok(layout) = super::bwrap::probe_layout(&scratch.path().join("binds")) else {
+        return false;
+    };
+    let Ok(mut cmd) = super::userns::wrap(
+        &Command::new("/bin/true"),
+        &layout,
+        &scratch.path().join("root"),
+    ) else {
+        return false;
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn usable(isolation: Isolation) -> bool {
     match isolation {
         Isolation::Bubblewrap => bwrap_usable(),
+        Isolation::Namespaces => namespaces_usable(),
         Isolation::Landlock => landlock_abi().is_some(),
         Isolation::Unconfined => true,
     }
@@ -157,10 +204,14 @@ pub fn resolve(choice: Choice) -> Isolation {
     match choice {
         Choice::Only(i) if usable(i) => i,
         Choice::Only(_) => Isolation::Unconfined,
-        Choice::Auto => [Isolation::Bubblewrap, Isolation::Landlock]
-            .into_iter()
-            .find(|&i| usable(i))
-            .unwrap_or(Isolation::Unconfined),
+        Choice::Auto => [
+            Isolation::Bubblewrap,
+            Isolation::Namespaces,
+            Isolation::Landlock,
+        ]
+        .into_iter()
+        .find(|&i| usable(i))
+        .unwrap_or(Isolation::Unconfined),
     }
 }
 

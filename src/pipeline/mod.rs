@@ -20,6 +20,7 @@ pub mod sandbox;
 pub mod scripts;
 pub mod stage;
 pub mod stubs;
+pub mod userns;
 
 mod error;
 

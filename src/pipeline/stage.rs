@@ -321,7 +321,10 @@ fn outside_hint(action: &str) -> &'static str {
 /// True for the mechanisms that refuse writes (rather than redirect them): the denied paths are
 /// read from the step's output.
 pub fn work_confined_by_denial(isolation: Isolation) -> bool {
-    matches!(isolation, Isolation::Bubblewrap | Isolation::Landlock)
+    matches!(
+        isolation,
+        Isolation::Bubblewrap | Isolation::Namespaces | Isolation::Landlock
+    )
 }
 
 /// Runs `wazo/rules <action>` in the plugin copy, confined, with its output and timeout.
@@ -358,7 +361,7 @@ pub fn run_rules(
     let setup = PipelineError::io(step, "setting up the sandbox");
     let mut layout = None;
     match work.isolation {
-        Isolation::Bubblewrap => {
+        Isolation::Bubblewrap | Isolation::Namespaces => {
             let home = work
                 .home()
                 .map_err(PipelineError::io(step, "creating home"))?;
@@ -373,7 +376,12 @@ pub fn run_rules(
             };
             let l = bwrap::build_args(&binds, &cwd, opts.network, &work.root.join("binds"))
                 .map_err(PipelineError::io(step, "setting up the sandbox"))?;
-            cmd = bwrap::wrap(&cmd, &l).map_err(setup)?;
+            cmd = if work.isolation == Isolation::Bubblewrap {
+                bwrap::wrap(&cmd, &l)
+            } else {
+                super::userns::wrap(&cmd, &l, &work.root.join("nsroot"))
+            }
+            .map_err(setup)?;
             layout = Some(l);
         }
         Isolation::Landlock => {
@@ -393,7 +401,7 @@ pub fn run_rules(
     let outcome = run::run(&mut cmd, opts.timeout, &mut |l| {
         progress.output(l);
         if work_confined_by_denial(work.isolation) {
-            if work.isolation == Isolation::Bubblewrap {
+            if work.isolation.namespaces() {
                 denied::scan_read_only(l, &allowed, &mut denied);
             } else {
                 denied::scan(l, &allowed, &mut denied);
