@@ -2,7 +2,8 @@
 //!
 //! All logic lives in `wazo_plugin::pipeline`; this file parses flags, prints and maps results to
 //! exit codes (0 ok, 1 failed step or lint errors, 2 usage, 3 internal, 130 interrupted).
-//! `WAZO_PLUGIN_ISOLATION` (`bwrap`, `landlock`, `none`) is read here, never in the library.
+//! `WAZO_PLUGIN_ISOLATION` (`bwrap`, `ns`, `landlock`, `none`, `auto`) is read here, never in
+//! the library.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,9 @@ fn isolation_choice() -> Result<isolation::Choice, String> {
         Ok(v) if v.is_empty() || v == "auto" => Ok(isolation::Choice::Auto),
         Ok(v) => Isolation::from_key(&v)
             .map(isolation::Choice::Only)
-            .ok_or_else(|| format!("{ISOLATION_ENV}={v}: expected bwrap, landlock, none or auto")),
+            .ok_or_else(|| {
+                format!("{ISOLATION_ENV}={v}: expected bwrap, ns, landlock, none or auto")
+            }),
     }
 }
 

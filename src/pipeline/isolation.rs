@@ -1,5 +1,6 @@
 //! Which confinement the steps get: namespaces with bubblewrap (for every user, root included),
-//! else Landlock for `build` and `package` only, else none.
+//! else the same namespaces set up by hand ([`super::userns`]), else Landlock for `build` and
+//! `package` only, else none.
 //!
 //! The choice comes from [`super::Options::isolation`]: [`Choice::Auto`] takes the best that
 //! works here, [`Choice::Only`] one mechanism (when it does not work here, the steps run
@@ -103,7 +104,7 @@ impl Isolation {
         self.namespaces()
     }
 
-    /// The name `WAZO_PLUGIN_ISOLATION` takes.
+    /// The name `WAZO_PLUGIN_ISOLATION` takes (`bwrap`, `ns`, `landlock`, `none`).
     pub fn key(self) -> &'static str {
         match self {
             Isolation::Bubblewrap => "bwrap",
