@@ -326,3 +326,52 @@ fn after_sigkill_inside_dpkg_the_next_run_refuses_the_half_done_prefix() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("half-done"), "{err}");
 }
+
+#[test]
+fn no_network_gives_the_steps_only_a_loopback() {
+    if !wazo_plugin::pipeline::isolation::probe(Path::new("/")).namespaces() {
+        assert!(
+            std::env::var("WAZO_PLUGIN_TEST_STRICT").as_deref() != Ok("1"),
+            "a namespace sandbox is required (WAZO_PLUGIN_TEST_STRICT=1)"
+        );
+        eprintln!("skipped: no namespace sandbox");
+        return;
+    }
+    // /proc/net/dev lists the interfaces of the step's network namespace.
+    let p = plugin_with(
+        "#!/bin/sh\necho \"interfaces: $(grep -c : /proc/net/dev)\"\n[ \"$(grep -c : /proc/net/dev)\" = 1 ] || exit 5\n",
+    );
+    let mut mechanisms = vec!["bwrap"];
+    if wazo_plugin::pipeline::isolation::namespaces_usable() {
+        mechanisms.push("ns");
+    }
+    for m in mechanisms {
+        let out = cargo_bin_cmd!("wazo-plugin")
+            .args(["build", "--no-lint", "--no-network"])
+            .arg(p.path())
+            .env("WAZO_PLUGIN_ISOLATION", m)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{m}: {text}");
+        assert!(text.contains("no network"), "{m}: {text}");
+        assert!(
+            !text.contains("shared with the host: the network"),
+            "{text}"
+        );
+    }
+    // The probe tells the two apart: with the network shared, the host's interfaces show.
+    let host = std::fs::read_to_string("/proc/net/dev").unwrap_or_default();
+    if host.matches(':').count() > 1 {
+        let out = cargo_bin_cmd!("wazo-plugin")
+            .args(["build", "--no-lint"])
+            .arg(p.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
