@@ -267,6 +267,15 @@ fn builtin_namespaces_confine_build_and_redirect_the_maintainer_steps() {
         return;
     }
     package_leak_is_denied("ns");
+    // With lint first too: lint leaves signal handlers behind (wait-timeout's SIGCHLD), which
+    // the sandbox's middle process must not run.
+    let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pipeline/helloworld");
+    let (code, text) = run(Command::new(bin())
+        .env("WAZO_PLUGIN_ISOLATION", "ns")
+        .arg("test")
+        .arg(&hello));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("isolation: namespaces"), "{text}");
     let p = plugin(WRITES_ETC);
     let (code, text) = forced("ns", &["test"], p.path());
     host_unchanged();

@@ -560,6 +560,18 @@ fn enter(p: &Plan) -> io::Result<()> {
     write_file(c"/proc/self/gid_map", &p.gid_map)?;
     // SAFETY: prctl with integer arguments.
     unsafe { nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL, 0, 0, 0) };
+    // The middle process never execs, so it keeps the handlers the parent installed: a crate's
+    // SIGCHLD handler writing to a self-pipe (closed below) would abort it when the step ends.
+    for sig in [
+        nix::libc::SIGCHLD,
+        nix::libc::SIGINT,
+        nix::libc::SIGTERM,
+        nix::libc::SIGHUP,
+        nix::libc::SIGPIPE,
+    ] {
+        // SAFETY: resetting a disposition to the default is async-signal-safe.
+        unsafe { nix::libc::signal(sig, nix::libc::SIG_DFL) };
+    }
     // SAFETY: fork in the single-threaded child of spawn; the middle process only makes
     // syscalls and exits.
     match unsafe { nix::unistd::fork() }.map_err(errno)? {
