@@ -77,7 +77,9 @@ VERSION_MS=$(best_ms 400 "$BIN" --version)
 row "wazo-plugin --version" "$VERSION_MS" "$(ratio "$VERSION_MS" "$TRUE_MS")" "" ""
 
 # --- lint -----------------------------------------------------------------------------------
-lint() { "$BIN" lint --format short --shellcheck "$@"; }
+# Without the shellcheck cache, except in the row that measures it.
+lint() { "$BIN" lint --no-cache --format short --shellcheck "$@"; }
+lint_cached() { XDG_CACHE_HOME="$WORK/cache" "$BIN" lint --format short --shellcheck "$@"; }
 L1=$(best_ms 200 lint never "$WORK/plugins-1")
 row "lint 1 plugin, no shellcheck" "$L1" "$(ratio "$L1" "$TRUE_MS") × /bin/true" "≤ 2 × /bin/true" "$(verdict "$(ratio "$L1" "$TRUE_MS")" "<=" 2)"
 row "" "" "$(ratio "$L1" "$TRIVIAL_MS") × trivial Rust" "" ""
@@ -107,6 +109,12 @@ if [ -n "$SHELLCHECK" ]; then
         LS=$(best_ms "$runs" lint "$SHELLCHECK" "$WORK/plugins-$n")
         r=$(ratio "$LS" "$SC")
         row "lint $n $([ "$n" = 1 ] && echo plugin || echo plugins) with shellcheck" "$LS" "$r × shellcheck" "≤ 1.3 × shellcheck" "$(verdict "$r" "<=" 1.3)"
+        if [ "$n" = 100 ]; then
+            # The warm-up run of best_ms fills the cache: the timed runs start no shellcheck.
+            LC=$(best_ms 10 lint_cached "$SHELLCHECK" "$WORK/plugins-$n")
+            r=$(ratio "$LC" "$SC")
+            row "lint 100 unchanged plugins with shellcheck (cache)" "$LC" "$r × shellcheck" "≤ 0.2 × shellcheck" "$(verdict "$r" "<=" 0.2)"
+        fi
     done
 else
     row "shellcheck" "not installed" "" "" ""

@@ -49,6 +49,7 @@ fn main() {
     let paths = vec![plugin.clone()];
     let options = LintOptions {
         shellcheck: Mode::Never,
+        ..Default::default()
     };
 
     let runs = 2000;

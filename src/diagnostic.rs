@@ -49,12 +49,24 @@ pub enum FixAction {
     MakeExecutable { file: PathBuf },
 }
 
-/// A safe, mechanical fix for a finding: applying it changes nothing else.
+/// Whether applying a fix keeps what the plugin does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Safety {
+    /// Mechanical: the plugin behaves as its author meant (`lint --fix`).
+    #[default]
+    Safe,
+    /// Changes what the plugin does (e.g. starts running a script that never ran): applied
+    /// only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A mechanical fix for a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     /// What the fix does, e.g. "quote the version".
     pub description: String,
     pub actions: Vec<FixAction>,
+    pub safety: Safety,
 }
 
 /// A finding: plain data, located by byte ranges in one file of a plugin. The source text is
@@ -74,7 +86,7 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub url: Option<String>,
-    /// A safe fix, for `lint --fix` and editors' code actions.
+    /// A fix, for `lint --fix` and editors' code actions.
     pub fix: Option<Fix>,
 }
 
@@ -131,7 +143,16 @@ impl Diagnostic {
         self.fix = Some(Fix {
             description: description.into(),
             actions,
+            safety: Safety::Safe,
         });
+        self
+    }
+
+    /// Marks the fix attached as unsafe: it changes the plugin's behaviour.
+    pub fn unsafe_fix(mut self) -> Self {
+        if let Some(fix) = &mut self.fix {
+            fix.safety = Safety::Unsafe;
+        }
         self
     }
 

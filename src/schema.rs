@@ -7,8 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::plugin::fields::{FIELDS, Field, FieldType, Reader};
 
 /// Where the published schema lives (the modeline of generated plugins points here).
-pub const SCHEMA_URL: &str =
-    "https://raw.githubusercontent.com/wazo-plugin/wazo-plugin/main/docs/plugin.schema.json";
+pub const SCHEMA_URL: &str = crate::urls::SCHEMA;
 
 /// `name`: what wazo-plugind accepts (see [`crate::plugin::names`]).
 pub const NAME_PATTERN: &str = "^[a-z0-9-]+$";

@@ -55,6 +55,7 @@ fn each_check_lives_in_a_file_named_after_it() {
             Family::Layout => "layout",
             Family::Rules => "rules_script",
             Family::Meta => "meta",
+            Family::Shipped | Family::Confd | Family::Dialplan | Family::Release => "shipped",
         };
         let file = format!("{root}/src/lint/{family}/{}.rs", c.slug.replace('-', "_"));
         let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("{file} missing"));
@@ -100,20 +101,32 @@ fn every_declared_check_is_registered_with_a_fixture_or_snapshot() {
     for c in registry::checks() {
         let name = format!("{}-{}", c.code, c.slug);
         let fixture = root.join("tests/fixtures/checks").join(&name).is_dir();
-        let snapshot = ["checks__", "checks__fixture-"].iter().any(|p| {
-            root.join(format!("tests/snapshots/{p}{name}.snap"))
-                .is_file()
-        });
+        // Any test file's snapshot: `<test>__<code>-<slug>.snap` or `<test>__fixture-...`.
+        let snapshot = std::fs::read_dir(root.join("tests/snapshots"))
+            .unwrap()
+            .flatten()
+            .any(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                file.ends_with(&format!("__{name}.snap"))
+                    || file.ends_with(&format!("__fixture-{name}.snap"))
+            });
         assert!(
             fixture || snapshot,
             "{name} has neither a fixture plugin (tests/fixtures/checks/{name}) nor a snapshot"
         );
     }
 }
+/// Release checks whose example is not one plugin.yml: WP702 compares with a git revision,
+/// WP703 reads several plugins (tests/shipped.rs and their fixtures test them).
+const NOT_MANIFEST_EXAMPLES: &[&str] = &["WP702", "WP703"];
 
 #[test]
 fn manifest_examples_trigger_their_check_and_fixes_do_not() {
-    for c in registry::checks().filter(|c| c.family == Family::Manifest) {
+    let manifest_checks = registry::checks().filter(|c| {
+        matches!(c.family, Family::Manifest | Family::Release)
+            && !NOT_MANIFEST_EXAMPLES.contains(&c.code)
+    });
+    for c in manifest_checks {
         let bad = lint_text(Some(c.example), None);
         assert!(
             bad.diagnostics.iter().any(|d| d.code == c.code),
@@ -125,7 +138,7 @@ fn manifest_examples_trigger_their_check_and_fixes_do_not() {
         let manifest_findings: Vec<_> = good
             .diagnostics
             .iter()
-            .filter(|d| d.file.ends_with("plugin.yml"))
+            .filter(|d| d.file.ends_with("plugin.yml") && same_kind(c.code, &d.code))
             .collect();
         assert!(
             manifest_findings.is_empty(),
@@ -134,6 +147,21 @@ fn manifest_examples_trigger_their_check_and_fixes_do_not() {
         );
     }
 }
+
+/// Whether a finding may count against another check's fixed example: the checks of what the
+/// plugin ships and of the target release (WP4xx-WP7xx) judge a whole plugin, which the
+/// examples of the other families are not.
+fn same_kind(check: &str, finding: &str) -> bool {
+    let shipped = |code: &str| {
+        code[2..]
+            .parse::<u16>()
+            .is_ok_and(|n| (400..800).contains(&n))
+    };
+    !shipped(finding) || shipped(check)
+}
+
+/// Checks of what the plugin ships whose example is a rules script.
+const SHIPPED_SCRIPT_EXAMPLES: &[&str] = &["WP407", "WP408", "WP409"];
 
 /// A plugin.yml for the rules examples: format 1, unless the example says otherwise.
 fn manifest_for(rules_example: &str) -> &'static str {
@@ -150,13 +178,15 @@ fn as_written(example: &str) -> String {
 }
 
 /// Checks whose example is not a script: file modes (WP306), the presence of shellcheck
-/// (WP900, WP901). They have fixtures and CLI tests of their own.
-const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901"];
+/// (WP900, WP901), the paths given to lint (WP904, WP905), what shellcheck finds (WP906, in
+/// tests/shellcheck_directives.rs). They have fixtures and CLI tests of their own.
+const NOT_SCRIPT_EXAMPLES: &[&str] = &["WP306", "WP900", "WP901", "WP904", "WP905", "WP906"];
 
 #[test]
 fn rules_examples_trigger_their_check_and_fixes_do_not() {
     let script_checks = registry::checks().filter(|c| {
         matches!(c.family, Family::Rules | Family::Meta) && !NOT_SCRIPT_EXAMPLES.contains(&c.code)
+            || SHIPPED_SCRIPT_EXAMPLES.contains(&c.code)
     });
     for c in script_checks {
         let lint = |rules: &str| {
@@ -183,7 +213,9 @@ fn rules_examples_trigger_their_check_and_fixes_do_not() {
         let findings: Vec<_> = good.plugins[0]
             .diagnostics
             .iter()
-            .filter(|d| d.severity > wazo_plugin::diagnostic::Severity::Info)
+            .filter(|d| {
+                d.severity > wazo_plugin::diagnostic::Severity::Info && same_kind(c.code, &d.code)
+            })
             .collect();
         assert!(
             findings.is_empty(),
@@ -210,6 +242,7 @@ fn fixture_plugins_get_their_check() {
         assert_eq!(check.slug, slug, "{name} is named after its check");
         let options = wazo_plugin::lint::LintOptions {
             shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+            ..Default::default()
         };
         let mut report =
             wazo_plugin::lint::lint_paths(std::slice::from_ref(&dir), &options).unwrap();
@@ -257,7 +290,11 @@ fn complete_scripts_in_every_dispatch_style_lint_without_errors() {
 
 #[test]
 fn manifest_diagnostics_snapshots() {
-    for c in registry::checks().filter(|c| c.family == Family::Manifest) {
+    let manifest_checks = registry::checks().filter(|c| {
+        matches!(c.family, Family::Manifest | Family::Release)
+            && !NOT_MANIFEST_EXAMPLES.contains(&c.code)
+    });
+    for c in manifest_checks {
         let report = only(lint_text(Some(c.example), None), c.code);
         insta::assert_snapshot!(format!("{}-{}", c.code, c.slug), renderings(&report));
     }
@@ -325,6 +362,7 @@ fn layout_case(code: &str, root: &std::path::Path) {
 fn layout_diagnostics_snapshots() {
     let options = wazo_plugin::lint::LintOptions {
         shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+        ..Default::default()
     };
     for code in [
         "WP201", "WP202", "WP203", "WP204", "WP205", "WP206", "WP207",
@@ -386,5 +424,47 @@ fn shellcheck_meta_diagnostics_snapshots() {
             report.plugins[0].diagnostics
         );
         insta::assert_snapshot!("WP901-shellcheck-failed", renderings(&failed));
+    }
+}
+
+/// WP904 and WP905 are about the paths lint is given, not a plugin: their output, rendered.
+#[test]
+fn path_diagnostics_snapshots() {
+    use wazo_plugin::lint::meta::path_missing::lint_paths_reporting;
+    let tmp = tempfile::tempdir().unwrap();
+    let loose = tmp.path().join("notes.txt");
+    std::fs::write(&loose, "not a plugin\n").unwrap();
+    let options = wazo_plugin::lint::LintOptions {
+        shellcheck: wazo_plugin::lint::shellcheck::Mode::Never,
+        ..Default::default()
+    };
+    for (code, path) in [
+        (
+            "WP904-path-missing",
+            std::path::PathBuf::from("no/such/plugin"),
+        ),
+        ("WP905-path-skipped", loose.clone()),
+    ] {
+        let mut report = lint_paths_reporting(std::slice::from_ref(&path), &options).unwrap();
+        for plugin in &mut report.plugins {
+            for d in &mut plugin.diagnostics {
+                d.message = d.message.replace(&tmp.path().display().to_string(), "TMP");
+            }
+            plugin.display = std::path::PathBuf::from(
+                plugin
+                    .display
+                    .display()
+                    .to_string()
+                    .replace(&tmp.path().display().to_string(), "TMP"),
+            );
+        }
+        let codes: Vec<&str> = report
+            .plugins
+            .iter()
+            .flat_map(|p| &p.diagnostics)
+            .map(|d| &*d.code)
+            .collect();
+        assert_eq!(codes, [&code[..5]], "{code}");
+        insta::assert_snapshot!(code, renderings(&report));
     }
 }

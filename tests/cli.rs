@@ -214,10 +214,7 @@ fn file_paths_join_the_plugin_as_named() {
 #[test]
 fn warnings_pass_unless_strict() {
     let tmp = tempfile::tempdir().unwrap();
-    write_plugin(
-        tmp.path(),
-        "name: a\nnamespace: demo\nversion: 1.0.0\nmax_wazo_version: 25.10\n",
-    );
+    write_plugin(tmp.path(), "name: a\nnamespace: demo\nversion: 1.10\n");
     wazo_plugin().arg("lint").arg(tmp.path()).assert().code(0);
     wazo_plugin()
         .args(["lint", "--strict"])
@@ -240,17 +237,49 @@ fn usage_errors_exit_2() {
         .args(["lint", "--format", "xml", example()])
         .assert()
         .code(2);
-    let out = wazo_plugin()
-        .args(["lint", "/does/not/exist"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(
-        stderr.contains("/does/not/exist: no such file or directory"),
-        "{stderr}"
-    );
     wazo_plugin().args(["explain", "WP999"]).assert().code(2);
     wazo_plugin().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn missing_and_skipped_paths_are_reported_and_the_others_linted() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("README.md"), "hi\n").unwrap();
+    let out = wazo_plugin()
+        .current_dir(tmp.path())
+        .args([
+            "lint",
+            "--format=short",
+            "--shellcheck=never",
+            "nope/wazo/plugin.yml",
+            "README.md",
+        ])
+        .arg(example())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(
+        stdout,
+        "nope/wazo/plugin.yml:1:1: error: `nope/wazo/plugin.yml` does not exist [WP904]\n\
+         README.md:1:1: info: `README.md` is not part of a plugin (no wazo/ folder above it): \
+         skipped [WP905]\n1 plugin checked: 1 error, 0 warnings, 1 note\n"
+    );
+    // JSON: the findings, and the one plugin linted.
+    let out = wazo_plugin()
+        .current_dir(tmp.path())
+        .args(["lint", "--format=json", "--shellcheck=never", "nope"])
+        .arg(example())
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "WP904");
+    assert_eq!(json["summary"]["plugins"], 1);
+    // A skipped file alone is no failure.
+    wazo_plugin()
+        .current_dir(tmp.path())
+        .args(["lint", "README.md"])
+        .assert()
+        .code(0);
 }
 
 #[test]

@@ -117,7 +117,15 @@ fn fix_quotes_versions_lists_changes_and_relints() {
     let manifest = "name: a\nnamespace: demo\nversion: 1.10\nmax_wazo_version: 25.10 # keep\n";
     write_plugin(tmp.path(), manifest);
     let out = wazo_plugin()
-        .args(["lint", "--fix", "--format", "short"])
+        // A target Wazo release that max_wazo_version 25.10 admits (WP700 otherwise).
+        .args([
+            "lint",
+            "--fix",
+            "--wazo-version",
+            "25.10",
+            "--format",
+            "short",
+        ])
         .arg(tmp.path())
         .assert()
         .code(0);
@@ -136,7 +144,7 @@ fn fix_quotes_versions_lists_changes_and_relints() {
     );
     // Nothing left to fix.
     let out = wazo_plugin()
-        .args(["lint", "--fix"])
+        .args(["lint", "--fix", "--wazo-version", "25.10"])
         .arg(tmp.path())
         .assert()
         .code(0);

@@ -238,3 +238,44 @@ fn git_init_stages_rules_executable() {
     assert!(!root.path().join("hello/inner/.git").exists());
     assert!(text(&out.stdout, root.path()).contains("already inside a git repository"));
 }
+
+#[test]
+fn schema_modeline_only_when_asked() {
+    let root = tempfile::tempdir().unwrap();
+    let modeline = format!(
+        "# yaml-language-server: $schema={}",
+        wazo_plugin::schema::SCHEMA_URL
+    );
+    let out = new(root.path(), &["plain", "--namespace", "acme", "--no-git"]);
+    assert_eq!(out.status.code(), Some(0));
+    let yml = fs::read_to_string(root.path().join("plain/wazo/plugin.yml")).unwrap();
+    assert!(!yml.contains("yaml-language-server"), "{yml}");
+    assert!(
+        yml.starts_with("name: plain\n") || !yml.starts_with('#'),
+        "{yml}"
+    );
+    for template in ["helloworld", "dialplan", "service-config", "python-plugin"] {
+        let name = format!("with-{template}");
+        let out = new(
+            root.path(),
+            &[
+                &name,
+                "--namespace",
+                "acme",
+                "--no-git",
+                "-t",
+                template,
+                "--schema-modeline",
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            text(&out.stderr, root.path())
+        );
+        let yml = fs::read_to_string(root.path().join(&name).join("wazo/plugin.yml")).unwrap();
+        assert_eq!(yml.lines().next(), Some(modeline.as_str()), "{template}");
+        assert_eq!(yml.matches("yaml-language-server").count(), 1, "{template}");
+    }
+}

@@ -106,3 +106,59 @@ fn the_graph_in_the_docs_is_current() {
         }
     }
 }
+
+/// Errors are typed: no public function of the library returns `Result<_, String>`.
+#[test]
+fn no_public_function_returns_a_string_error() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for file in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let path = file.path();
+        if path.extension().is_none_or(|e| e != "rs")
+            || path.starts_with(src.join("cli"))
+            || path == src.join("main.rs")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // A signature may span lines: join each `pub fn` up to its body.
+        for (i, part) in text.split("pub fn ").enumerate().skip(1) {
+            let signature = part.split('{').next().unwrap_or("");
+            let compact: String = signature.split_whitespace().collect::<Vec<_>>().join(" ");
+            if result_error(&compact) == Some("String") {
+                found.push(format!("{}: pub fn {} (#{i})", path.display(), compact));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// The error type of the `Result<T, E>` a signature returns, as written.
+fn result_error(signature: &str) -> Option<&str> {
+    let returned = signature.rsplit_once("->")?.1.trim();
+    let inner = returned.strip_prefix("Result<")?.strip_suffix('>')?;
+    let mut depth = 0;
+    let mut last_comma = None;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => last_comma = Some(i),
+            _ => {}
+        }
+    }
+    Some(inner[last_comma? + 1..].trim())
+}
+
+#[test]
+fn result_error_reads_the_last_argument() {
+    assert_eq!(
+        result_error("f() -> Result<BTreeMap<String, String>, E>"),
+        Some("E")
+    );
+    assert_eq!(
+        result_error("f(a: u8) -> Result<(), String>"),
+        Some("String")
+    );
+    assert_eq!(result_error("f() -> io::Result<()>"), None);
+}

@@ -63,6 +63,11 @@ fn lint_stdin(dir: &Path, rel: &str, text: &str) -> Vec<(String, u64)> {
 
 /// What the language server publishes for `path` opened with `text`: code and 1-based line.
 fn lsp(path: &Path, text: &str) -> Vec<(String, u64)> {
+    lsp_docs(&[(path, text)])
+}
+
+/// What the language server publishes for the last of `docs` once all are open.
+fn lsp_docs(docs: &[(&Path, &str)]) -> Vec<(String, u64)> {
     let (server, client) = Connection::memory();
     let thread =
         std::thread::spawn(move || wazo_plugin::lsp::serve(&server).map_err(|e| e.to_string()));
@@ -89,25 +94,29 @@ fn lsp(path: &Path, text: &str) -> Vec<(String, u64)> {
         .sender
         .send(notify("initialized", json!({})))
         .unwrap();
-    let uri = wazo_plugin::lsp::path_to_uri(path).unwrap();
-    client
-        .sender
-        .send(notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-        ))
-        .unwrap();
-    let diagnostics = loop {
-        let m = client
-            .receiver
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("diagnostics in time");
-        if let Message::Notification(n) = m
-            && n.method == "textDocument/publishDiagnostics"
-        {
-            break n.params["diagnostics"].as_array().unwrap().clone();
-        }
-    };
+    let mut diagnostics = Vec::new();
+    for (path, text) in docs {
+        let uri = wazo_plugin::lsp::path_to_uri(path).unwrap();
+        client
+            .sender
+            .send(notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+            ))
+            .unwrap();
+        diagnostics = loop {
+            let m = client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("diagnostics in time");
+            if let Message::Notification(n) = m
+                && n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == json!(uri)
+            {
+                break n.params["diagnostics"].as_array().unwrap().clone();
+            }
+        };
+    }
     client
         .sender
         .send(request(2, "shutdown", Value::Null))
@@ -350,5 +359,31 @@ fn source_date_epoch_reaches_the_deb_through_options_and_a_bad_one_is_a_usage_er
     assert!(
         deb.windows(10).any(|w| w == b"1700000000"),
         "the .deb carries SOURCE_DATE_EPOCH"
+    );
+}
+
+#[test]
+fn both_open_buffers_of_a_plugin_are_read_by_the_loader() {
+    // On disk: format 1 and no postrm arm. In the buffers: format 0, and a postrm arm that
+    // does something, which only the two buffers together make a WP302.
+    let dir = plugin(
+        "name: a\nnamespace: acme\nversion: '1'\nplugin_format_version: 1\n",
+        RULES,
+    );
+    let manifest = "name: a\nnamespace: acme\nversion: '1'\nplugin_format_version: 0\n";
+    let rules = RULES.replace(
+        "install|uninstall) ;;",
+        "install|uninstall) ;;\n  postrm) rm -f /etc/a ;;",
+    );
+    let found = lsp_docs(&[
+        (&dir.path().join("wazo/plugin.yml"), manifest),
+        (&dir.path().join("wazo/rules"), &rules),
+    ]);
+    assert!(found.iter().any(|(c, _)| c == "WP302"), "{found:?}");
+    // Either buffer alone does not.
+    assert!(
+        !lsp(&dir.path().join("wazo/rules"), &rules)
+            .iter()
+            .any(|(c, _)| c == "WP302")
     );
 }

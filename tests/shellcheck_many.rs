@@ -34,6 +34,7 @@ fn every_plugin_gets_its_own_shellcheck_findings() {
     }
     let options = LintOptions {
         shellcheck: Mode::Path(PathBuf::from("shellcheck")),
+        ..Default::default()
     };
     let report = lint_paths(&[tmp.path().to_path_buf()], &options).unwrap();
     assert_eq!(report.plugins.len(), 50);

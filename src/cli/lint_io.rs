@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::exit;
 use wazo_plugin::fix;
 use wazo_plugin::lint::buffer::lint_buffer;
-use wazo_plugin::lint::{LintOptions, Report, lint_paths};
+use wazo_plugin::lint::{LintOptions, Report};
 use wazo_plugin::report::Format;
 
 /// `--format`'s values: the library's [`Format`], named for the command line.
@@ -95,42 +95,109 @@ pub fn lint_stdin(path: &Path, options: &LintOptions) -> Result<Report, String> 
 /// Passes of `--fix` at most: fixes that overlap wait for the next pass.
 const FIX_PASSES: usize = 10;
 
-/// `lint --fix`: applies the safe fixes, lists them on stderr, and lints again, pass after
-/// pass while fixes that overlapped others remain. Returns the report of what remains.
+/// How `--fix` and `--diff` run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixFlags {
+    /// `--unsafe-fixes`: apply the fixes that change what the plugin does too.
+    pub unsafe_fixes: bool,
+    /// `--quiet`: say nothing on stderr.
+    pub quiet: bool,
+}
+
+fn plural_fixes(n: usize) -> &'static str {
+    if n == 1 { "fix" } else { "fixes" }
+}
+
+/// `lint --fix`: applies the fixes (the unsafe ones only with `--unsafe-fixes`), lists them
+/// on stderr, and lints again, pass after pass while fixes that overlapped others remain.
+/// Returns the report of what remains.
 pub fn fix_and_relint(
     mut report: Report,
     paths: &[PathBuf],
     options: &LintOptions,
+    flags: FixFlags,
 ) -> Result<Report, String> {
     let mut changed = 0;
     for _ in 0..FIX_PASSES {
         let mut applied = 0;
         let mut skipped = Vec::new();
         for plugin in &report.plugins {
-            let outcome = fix::apply(&plugin.display, plugin, |_| true);
+            let outcome = fix::apply(&plugin.display, plugin, |d| {
+                fix::wanted(d, flags.unsafe_fixes)
+            });
             for a in &outcome.applied {
                 let files: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
-                eprintln!("fixed {}: {} [{}]", files.join(", "), a.description, a.code);
+                if !flags.quiet {
+                    eprintln!("fixed {}: {} [{}]", files.join(", "), a.description, a.code);
+                }
                 applied += 1;
             }
             skipped.extend(outcome.skipped);
         }
         if applied == 0 {
-            for s in &skipped {
+            for s in skipped.iter().filter(|_| !flags.quiet) {
                 eprintln!("not fixed: {} [{}]: {}", s.description, s.code, s.reason);
             }
             break;
         }
         changed += applied;
-        report = lint_paths(paths, options).map_err(|e| e.to_string())?;
+        report = wazo_plugin::lint::meta::path_missing::lint_paths_reporting(paths, options)
+            .map_err(|e| e.to_string())?;
+    }
+    if flags.quiet {
+        return Ok(report);
     }
     if changed == 0 {
         eprintln!("no fix to apply");
     } else {
+        eprintln!("{changed} {} applied", plural_fixes(changed));
+    }
+    let left = report
+        .plugins
+        .iter()
+        .flat_map(|p| &p.diagnostics)
+        .filter(|d| d.fix.is_some() && !fix::wanted(d, flags.unsafe_fixes))
+        .count();
+    if left > 0 {
         eprintln!(
-            "{changed} fix{} applied",
-            if changed == 1 { "" } else { "es" }
+            "{left} unsafe {} not applied: they change what the plugin does; pass --unsafe-fixes to apply {}",
+            plural_fixes(left),
+            if left == 1 { "it" } else { "them" }
         );
     }
     Ok(report)
+}
+
+/// `lint --diff`: prints the fixes `--fix` would apply as a unified diff, and writes nothing.
+/// Exit 1 when there is something to fix, 0 when not.
+pub fn show_diff(report: &Report, flags: FixFlags, output: Option<&Path>) -> u8 {
+    let mut text = String::new();
+    let mut count = 0;
+    for plugin in &report.plugins {
+        let (diff, outcome) = fix::diff(plugin, |d| fix::wanted(d, flags.unsafe_fixes));
+        text.push_str(&diff);
+        count += outcome.applied.len();
+        for s in outcome.skipped.iter().filter(|_| !flags.quiet) {
+            eprintln!("not shown: {} [{}]: {}", s.description, s.code, s.reason);
+        }
+    }
+    let code = write_output(&text, output);
+    if code != exit::OK {
+        return code;
+    }
+    if !flags.quiet {
+        let left = report
+            .plugins
+            .iter()
+            .flat_map(|p| &p.diagnostics)
+            .filter(|d| d.fix.is_some() && !fix::wanted(d, flags.unsafe_fixes))
+            .count();
+        let more = if left > 0 {
+            format!(" ({left} unsafe, shown with --unsafe-fixes)")
+        } else {
+            String::new()
+        };
+        eprintln!("{count} {} would be applied{more}", plural_fixes(count));
+    }
+    if count > 0 { exit::FAILED } else { exit::OK }
 }

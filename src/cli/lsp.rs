@@ -11,7 +11,9 @@ pub struct LspArgs {
 
 pub fn run(_args: &LspArgs) -> u8 {
     match wazo_plugin::lsp::run_stdio() {
-        Ok(()) => exit::OK,
+        // `exit` after `shutdown`: 0; `exit` without it, or the input closed: 1.
+        Ok(true) => exit::OK,
+        Ok(false) => exit::FAILED,
         Err(e) => {
             eprintln!("error: language server: {e}");
             exit::FAILED

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the mapping of results to exit codes. Each command's
 //! arguments and runner live in a file of their own.
 
+pub mod baseline;
 pub mod completions;
 pub mod explain;
 pub mod lint;

@@ -42,6 +42,9 @@ pub struct NewArgs {
     /// Do not run `git init`.
     #[arg(long)]
     pub no_git: bool,
+    /// Start wazo/plugin.yml with a `# yaml-language-server: $schema=` modeline.
+    #[arg(long)]
+    pub schema_modeline: bool,
     /// List the shipped templates and exit.
     #[arg(long, exclusive = true)]
     pub list: bool,
@@ -133,6 +136,7 @@ fn generate(args: &NewArgs) -> Result<Generated, ScaffoldError> {
         force: args.force,
         dry_run: args.dry_run,
         git: !args.no_git,
+        schema_modeline: args.schema_modeline,
     };
     scaffold::generate(&dir, &template, &options)
 }

@@ -229,9 +229,11 @@ fn fail(e: &PipelineError) -> u8 {
             let report = wazo_plugin::lint::Report {
                 plugins: vec![refusal.report.clone()],
             };
+            use std::io::IsTerminal;
             let style = wazo_plugin::report::Style {
-                color: super::color_wanted(),
-                unicode: true,
+                color: std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                ..wazo_plugin::report::Style::PLAIN
             };
             eprint!(
                 "{}",

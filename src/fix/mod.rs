@@ -1,5 +1,8 @@
-//! Applying the safe fixes diagnostics carry (`lint --fix`, and the language server's code
-//! actions for text edits).
+//! Applying the fixes diagnostics carry (`lint --fix`, and the language server's code actions
+//! for text edits), or showing them as a unified diff (`lint --diff`).
+//!
+//! A fix is safe (the plugin does what its author meant, `--fix`) or unsafe (it changes what the
+//! plugin does: applied only with `--unsafe-fixes`); [`wanted`] chooses between them.
 //!
 //! Fixes are taken in the order of the diagnostics. A fix is all or nothing: when one of its
 //! edits overlaps an edit already taken (the same place edited twice), the whole fix is skipped
@@ -14,8 +17,87 @@ use std::path::{Path, PathBuf};
 
 pub use text::{Edit, EditError, apply_edits, overlaps};
 
+pub use crate::diagnostic::Safety;
 use crate::diagnostic::{Diagnostic, FixAction};
 use crate::lint::PluginReport;
+
+/// Whether the fix of `d` is to be applied: every safe fix, and the unsafe ones only with
+/// `unsafe_fixes`.
+pub fn wanted(d: &Diagnostic, unsafe_fixes: bool) -> bool {
+    d.fix
+        .as_ref()
+        .is_some_and(|f| unsafe_fixes || f.safety == Safety::Safe)
+}
+
+/// The fixes of `report` for which `select` is true, as a unified diff per changed file
+/// (`a/PATH` and `b/PATH` as the plugin was named), with a note for each file made
+/// executable. Nothing is written. Also returns the fixes left out because they overlap.
+pub fn diff(report: &PluginReport, select: impl Fn(&Diagnostic) -> bool) -> (String, Outcome) {
+    let chosen: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| select(d)).collect();
+    let plan = plan(chosen.iter().copied());
+    let mut out = String::new();
+    let mut outcome = Outcome::default();
+    let mut failed: Vec<(PathBuf, String)> = Vec::new();
+    for (file, edits) in &plan.edits {
+        let shown = report.display.join(file);
+        let Some(source) = report.source(file) else {
+            failed.push((file.clone(), "the file was not read".into()));
+            continue;
+        };
+        match apply_edits(&source.text, edits) {
+            Ok(new) => {
+                let text = similar::TextDiff::from_lines(source.text.as_str(), new.as_str());
+                let a = format!("a/{}", shown.display());
+                let b = format!("b/{}", shown.display());
+                out.push_str(
+                    &text
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&a, &b)
+                        .to_string(),
+                );
+                if !new.ends_with('\n') && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Err(e) => failed.push((file.clone(), e.to_string())),
+        }
+    }
+    for file in &plan.executable {
+        let shown = report.display.join(file);
+        out.push_str(&format!(
+            "chmod +x {}: the file becomes executable\n",
+            shown.display()
+        ));
+    }
+    for &i in &plan.accepted {
+        let d = chosen[i];
+        let Some(fix) = &d.fix else { continue };
+        let files = action_files(&fix.actions);
+        match failed.iter().find(|(f, _)| files.contains(f)) {
+            Some((file, reason)) => outcome.skipped.push(Skipped {
+                code: d.code.to_string(),
+                description: fix.description.clone(),
+                reason: format!("{}: {reason}", report.display.join(file).display()),
+            }),
+            None => outcome.applied.push(Applied {
+                code: d.code.to_string(),
+                files: files.iter().map(|f| report.display.join(f)).collect(),
+                description: fix.description.clone(),
+            }),
+        }
+    }
+    for &i in &plan.overlapping {
+        if let Some(fix) = &chosen[i].fix {
+            outcome.skipped.push(Skipped {
+                code: chosen[i].code.to_string(),
+                description: fix.description.clone(),
+                reason: "it overlaps another fix; run --fix again after this one".into(),
+            });
+        }
+    }
+    (out, outcome)
+}
 
 /// A fix that was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

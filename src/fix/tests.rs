@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Safety, Severity};
 
 fn diag(code: &'static str, actions: Vec<FixAction>) -> Diagnostic {
     Diagnostic {
@@ -16,6 +16,7 @@ fn diag(code: &'static str, actions: Vec<FixAction>) -> Diagnostic {
         fix: Some(Fix {
             description: format!("fix {code}"),
             actions,
+            safety: Safety::Safe,
         }),
     }
 }

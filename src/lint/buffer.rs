@@ -62,7 +62,16 @@ pub fn target(path: &Path) -> Result<BufferTarget, NotAPluginFile> {
 /// loader: the plugin's other file, its modes (git's included) and its layout come from disk
 /// when the plugin folder exists.
 pub fn plugin_with_text(path: &Path, text: String) -> Result<Plugin, NotAPluginFile> {
-    let t = target(path)?;
+    plugin_with_texts(&[(path, text)])
+}
+
+/// [`plugin_with_text`] for several files of one plugin (an editor with both files open): the
+/// plugin of the first path, each text replacing its file.
+pub fn plugin_with_texts(texts: &[(&Path, String)]) -> Result<Plugin, NotAPluginFile> {
+    let Some((first, _)) = texts.first() else {
+        return Err(NotAPluginFile(PathBuf::new()));
+    };
+    let t = target(first)?;
     let on_disk = if t.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -70,14 +79,19 @@ pub fn plugin_with_text(path: &Path, text: String) -> Result<Plugin, NotAPluginF
     };
     let root = on_disk.join("wazo").is_dir().then(|| on_disk.to_path_buf());
     let mut overrides = Overrides::none();
-    overrides.set(root.as_deref().unwrap_or(&t.root), t.rel, text);
+    for (path, text) in texts {
+        let other = target(path)?;
+        if other.root == t.root {
+            overrides.set(root.as_deref().unwrap_or(&t.root), other.rel, text.clone());
+        }
+    }
     let targets = [Target {
         root,
         display: t.root.clone(),
     }];
     load(&targets, &overrides)
         .pop()
-        .ok_or_else(|| NotAPluginFile(path.to_path_buf()))
+        .ok_or_else(|| NotAPluginFile(first.to_path_buf()))
 }
 
 /// Lints the plugin `path` belongs to, with `text` as the content of that file. When the

@@ -7,6 +7,10 @@ const FAMILIES: &[Family] = &[
     Family::Manifest,
     Family::Layout,
     Family::Rules,
+    Family::Shipped,
+    Family::Confd,
+    Family::Dialplan,
+    Family::Release,
     Family::Meta,
 ];
 

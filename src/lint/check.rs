@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 
 /// Where the documentation of every check lives.
-pub const DOCS_URL: &str = "https://github.com/wazo-plugin/wazo-plugin/blob/main/docs/checks.md";
+pub const DOCS_URL: &str = crate::urls::CHECKS_DOCS;
 
 /// The family a check belongs to; its codes share a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,16 @@ pub enum Family {
     Layout,
     /// WP3xx: wazo/rules.
     Rules,
+    /// WP4xx: what the plugin ships and how Wazo loads it: Python entry points, their wiring
+    /// through conf.d, the restarts and reloads that make them take effect.
+    Shipped,
+    /// WP5xx: the conf.d files the plugin ships for Wazo services.
+    Confd,
+    /// WP6xx: the Asterisk dialplan files the plugin ships.
+    Dialplan,
+    /// WP7xx: releases: the Wazo release the plugin targets (`lint --wazo-version`), its own
+    /// version (`lint --since`), its dependencies.
+    Release,
     /// WP9xx: the linter itself (suppressions, tools).
     Meta,
 }
@@ -25,6 +35,12 @@ impl Family {
             Family::Manifest => "plugin.yml",
             Family::Layout => "Plugin layout",
             Family::Rules => "The rules script",
+            Family::Shipped => "What the plugin ships: Python entry points, wiring, restarts",
+            Family::Confd => "conf.d files",
+            Family::Dialplan => "Asterisk dialplan",
+            Family::Release => {
+                "Releases: the target Wazo release, the plugin's version, dependencies"
+            }
             Family::Meta => "The linter itself",
         }
     }
@@ -35,6 +51,10 @@ impl Family {
             Family::Manifest => 100,
             Family::Layout => 200,
             Family::Rules => 300,
+            Family::Shipped => 400,
+            Family::Confd => 500,
+            Family::Dialplan => 600,
+            Family::Release => 700,
             Family::Meta => 900,
         }
     }

@@ -1,8 +1,10 @@
 //! The lint engine and its checks.
 
 pub mod buffer;
+pub mod cache;
 pub mod catalogue;
 pub mod check;
+pub mod config;
 pub mod layout;
 pub mod manifest;
 pub mod meta;
@@ -11,12 +13,13 @@ pub mod registry;
 pub mod rules_script;
 pub mod shellcheck;
 pub mod shellcheck_filter;
+pub mod shipped;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::plugin::discover::{DiscoverError, discover};
+use crate::plugin::discover::{DiscoverError, discover_with};
 use crate::plugin::load::{Overrides, Plugin, Target, load};
 use crate::source::SourceFile;
 
@@ -25,6 +28,15 @@ use crate::source::SourceFile;
 pub struct LintOptions {
     /// Whether and which shellcheck to run on the rules scripts.
     pub shellcheck: shellcheck::Mode,
+    /// The configuration: which findings to keep, at which severity, which folders to skip.
+    pub config: crate::lint::config::Config,
+    /// The folder of the shellcheck cache; `None` runs shellcheck every time.
+    pub cache_dir: Option<PathBuf>,
+    /// The Wazo release to check against (`--wazo-version`); the newest known when `None`.
+    pub wazo_version: Option<String>,
+    /// A git revision the plugin was released at (`--since REF`): its version must have
+    /// changed if its files did (WP702).
+    pub since: Option<String>,
 }
 
 /// Why a lint run could not start (a usage error).
@@ -34,6 +46,8 @@ pub enum LintError {
     Path(DiscoverError),
     /// `--shellcheck PATH` names no executable.
     Shellcheck(String),
+    /// A configuration file or option that cannot be used.
+    Config(crate::lint::config::ConfigError),
 }
 
 impl std::fmt::Display for LintError {
@@ -41,6 +55,7 @@ impl std::fmt::Display for LintError {
         match self {
             LintError::Path(e) => e.fmt(f),
             LintError::Shellcheck(e) => f.write_str(e),
+            LintError::Config(e) => e.fmt(f),
         }
     }
 }
@@ -88,11 +103,23 @@ impl Report {
     }
 }
 
-/// Lints every plugin named by `paths` (see [`discover`]).
+/// Lints every plugin named by `paths` (see [`crate::plugin::discover::discover_with`]), with
+/// the settings of `options.config`.
 pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Result<Report, LintError> {
     let exe = shellcheck::resolve(&options.shellcheck)
         .map_err(|e| LintError::Shellcheck(e.to_string()))?;
-    let found = discover(paths).map_err(LintError::Path)?;
+    let config = options.config.clone();
+    let found = discover_with(
+        paths,
+        std::sync::Arc::new(move |d: &Path| config.excludes(d)),
+    )
+    .map_err(LintError::Path)?;
+    for t in &found.targets {
+        options
+            .config
+            .settings_for(&t.root)
+            .map_err(LintError::Config)?;
+    }
     let targets: Vec<Target> = found
         .targets
         .iter()
@@ -129,7 +156,8 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
     let scripts = shellcheck::scripts(plugins);
     let (mut reports, answer) = match exe {
         Some(_) => std::thread::scope(|scope| {
-            let pending = scope.spawn(|| shellcheck::run(&scripts, exe));
+            let pending =
+                scope.spawn(|| shellcheck::run_cached(&scripts, exe, options.cache_dir.as_deref()));
             let reports = lint_each(plugins, options);
             let answer = pending
                 .join()
@@ -139,8 +167,13 @@ pub fn lint_plugins(plugins: &[Plugin], options: &LintOptions, exe: Option<&Path
         None => (lint_each(plugins, options), None),
     };
     shellcheck::apply(plugins, &mut reports, &options.shellcheck, &scripts, answer);
-    for report in &mut reports {
+    shipped::depends_cycle::run(plugins, &mut reports);
+    if let Some(exe) = exe {
+        meta::shellcheck_directive_unused::check(plugins, &mut reports, exe);
+    }
+    for (plugin, report) in plugins.iter().zip(&mut reports) {
         suppress::apply(report);
+        options.config.apply(plugin.root.as_deref(), report);
         sort(&mut report.diagnostics);
     }
     Report { plugins: reports }
@@ -174,15 +207,17 @@ fn lint_each(plugins: &[Plugin], options: &LintOptions) -> Vec<PluginReport> {
 
 /// Lints one plugin, without shellcheck and without applying suppressions (see
 /// [`lint_plugins`]).
-pub fn lint_plugin(plugin: &Plugin, _options: &LintOptions) -> PluginReport {
+pub fn lint_plugin(plugin: &Plugin, options: &LintOptions) -> PluginReport {
     let mut diagnostics = Vec::new();
     layout::lint(plugin, &mut diagnostics);
     let facts = manifest::lint(plugin, &mut diagnostics);
     rules_script::lint(plugin, facts.as_ref(), &mut diagnostics);
-    let sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
+    let shipped_sources = shipped::lint(plugin, options, None, &mut diagnostics);
+    let mut sources: Vec<SourceFile> = [&plugin.manifest, &plugin.rules]
         .into_iter()
         .filter_map(|s| s.source().cloned())
         .collect();
+    sources.extend(shipped_sources);
     sort(&mut diagnostics);
     PluginReport {
         display: plugin.display.clone(),

@@ -6,6 +6,7 @@ use super::layout as l;
 use super::manifest::{self as m, ManifestCx};
 use super::meta as x;
 use super::rules_script::{self as r, RulesCx};
+use super::shipped::{self as s, ShippedCx};
 use crate::diagnostic::Diagnostic;
 use crate::plugin::load::Plugin;
 
@@ -18,6 +19,8 @@ pub enum Run {
     Layout(fn(&Plugin, &mut Vec<Diagnostic>)),
     /// On wazo/rules, read and parsed.
     Rules(fn(&RulesCx, &mut Vec<Diagnostic>)),
+    /// On what the plugin ships (conf.d, dialplan, Python packaging) and the target release.
+    Shipped(fn(&ShippedCx, &mut Vec<Diagnostic>)),
     /// Emitted while reading a file (syntax errors and the like), not run on its own.
     Emitted,
 }
@@ -32,7 +35,7 @@ const fn rule(check: &'static Check, run: Run) -> Rule {
     Rule { check, run }
 }
 
-use Run::{Emitted, Layout, Manifest, Rules};
+use Run::{Emitted, Layout, Manifest, Rules, Shipped};
 
 /// All checks, in code order.
 pub static RULES: &[Rule] = &[
@@ -181,10 +184,115 @@ pub static RULES: &[Rule] = &[
         &r::removes_unshipped::CHECK,
         Rules(r::removes_unshipped::run),
     ),
+    rule(
+        &s::entry_point_group_unknown::CHECK,
+        Shipped(s::entry_point_group_unknown::run),
+    ),
+    rule(
+        &s::entry_point_group_legacy::CHECK,
+        Shipped(s::entry_point_group_legacy::run),
+    ),
+    rule(
+        &s::entry_point_target_invalid::CHECK,
+        Shipped(s::entry_point_target_invalid::run),
+    ),
+    rule(
+        &s::entry_point_module_missing::CHECK,
+        Shipped(s::entry_point_module_missing::run),
+    ),
+    rule(
+        &s::api_spec_missing::CHECK,
+        Shipped(s::api_spec_missing::run),
+    ),
+    rule(
+        &s::entry_point_not_enabled::CHECK,
+        Shipped(s::entry_point_not_enabled::run),
+    ),
+    rule(
+        &s::enabled_name_unknown::CHECK,
+        Shipped(s::enabled_name_unknown::run),
+    ),
+    rule(
+        &s::service_not_restarted::CHECK,
+        Shipped(s::service_not_restarted::run),
+    ),
+    rule(
+        &s::auth_keys_not_updated::CHECK,
+        Shipped(s::auth_keys_not_updated::run),
+    ),
+    rule(
+        &s::asterisk_not_reloaded::CHECK,
+        Shipped(s::asterisk_not_reloaded::run),
+    ),
+    rule(
+        &s::packaging_syntax::CHECK,
+        Shipped(s::packaging_syntax::run),
+    ),
+    rule(
+        &s::confd_service_unknown::CHECK,
+        Shipped(s::confd_service_unknown::run),
+    ),
+    rule(
+        &s::confd_file_ignored::CHECK,
+        Shipped(s::confd_file_ignored::run),
+    ),
+    rule(
+        &s::confd_yaml_invalid::CHECK,
+        Shipped(s::confd_yaml_invalid::run),
+    ),
+    rule(
+        &s::confd_enabled_shape::CHECK,
+        Shipped(s::confd_enabled_shape::run),
+    ),
+    rule(
+        &s::confd_enabled_not_boolean::CHECK,
+        Shipped(s::confd_enabled_not_boolean::run),
+    ),
+    rule(
+        &s::confd_key_unknown::CHECK,
+        Shipped(s::confd_key_unknown::run),
+    ),
+    rule(
+        &s::dialplan_outside_context::CHECK,
+        Shipped(s::dialplan_outside_context::run),
+    ),
+    rule(&s::dialplan_syntax::CHECK, Shipped(s::dialplan_syntax::run)),
+    rule(
+        &s::dialplan_priority_duplicate::CHECK,
+        Shipped(s::dialplan_priority_duplicate::run),
+    ),
+    rule(
+        &s::dialplan_target_unknown::CHECK,
+        Shipped(s::dialplan_target_unknown::run),
+    ),
+    rule(
+        &s::dialplan_hook_no_return::CHECK,
+        Shipped(s::dialplan_hook_no_return::run),
+    ),
+    rule(
+        &s::dialplan_backup_file::CHECK,
+        Shipped(s::dialplan_backup_file::run),
+    ),
+    rule(
+        &s::wazo_version_excluded::CHECK,
+        Shipped(s::wazo_version_excluded::run),
+    ),
+    rule(
+        &s::wazo_version_unknown::CHECK,
+        Shipped(s::wazo_version_unknown::run),
+    ),
+    rule(
+        &s::version_not_bumped::CHECK,
+        Shipped(s::version_not_bumped::run),
+    ),
+    rule(&s::depends_cycle::CHECK, Emitted),
     rule(&x::shellcheck_missing::CHECK, Emitted),
     rule(&x::shellcheck_failed::CHECK, Emitted),
     rule(&x::suppression_unknown::CHECK, Emitted),
     rule(&x::suppression_unused::CHECK, Emitted),
+    rule(&x::path_missing::CHECK, Emitted),
+    rule(&x::path_skipped::CHECK, Emitted),
+    rule(&x::shellcheck_directive_unused::CHECK, Emitted),
 ];
 
 /// The check with this code (case-insensitive), or with this slug.

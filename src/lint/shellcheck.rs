@@ -123,14 +123,21 @@ pub fn scripts(plugins: &[Plugin]) -> Scripts {
 /// Runs shellcheck (`exe`) once over the scripts. Independent of the other checks, so that
 /// [`crate::lint::lint_plugins`] runs it while they run.
 pub fn run(scripts: &Scripts, exe: Option<&Path>) -> Answer {
+    run_cached(scripts, exe, None)
+}
+
+/// [`run`], taking the findings of unchanged files from `cache` (see [`super::cache`]). Texts
+/// that are not their file's (buffers) are always checked anew.
+pub fn run_cached(scripts: &Scripts, exe: Option<&Path>, cache: Option<&Path>) -> Answer {
     let exe = exe?;
     if scripts.files.is_empty() && scripts.texts.is_empty() {
         return None;
     }
+    let cache = cache.map(super::cache::Cache::new);
     let mut all = if scripts.files.is_empty() {
         Vec::new()
     } else {
-        match shellcheck::run(exe, &scripts.files) {
+        match super::cache::run(exe, &scripts.files, cache.as_ref()) {
             Ok(found) => found,
             Err(e) => return Some(Err(e)),
         }

@@ -39,12 +39,18 @@ pub fn directives(source: &SourceFile) -> Vec<Directive> {
         let Some(text) = source.text.get(comment.clone()) else {
             continue;
         };
-        let Some(body) = text.strip_prefix('#') else {
+        // The marker after a `#` of the comment: its own, or one further in
+        // (`# shellcheck disable=SC2086  # wazo-plugin: ignore[WP906]`).
+        let Some(at) = text.find(MARKER) else {
             continue;
         };
-        let Some(rest) = body.trim_start().strip_prefix(MARKER) else {
+        let Some(hash) = text[..at].rfind('#') else {
             continue;
         };
+        if !text[hash + 1..at].trim().is_empty() {
+            continue;
+        }
+        let rest = &text[at + MARKER.len()..];
         let trimmed = rest.trim_start();
         let (file_level, after) = if let Some(r) = trimmed.strip_prefix("ignore-file[") {
             (true, r)
@@ -69,10 +75,11 @@ pub fn directives(source: &SourceFile) -> Vec<Directive> {
             offset += part.len() + 1;
         }
         let line = source.position(comment.start).line;
-        let alone = source
-            .line_range(line)
-            .and_then(|r| source.text.get(r.start..comment.start))
-            .is_some_and(|before| before.trim().is_empty());
+        let alone = hash == 0
+            && source
+                .line_range(line)
+                .and_then(|r| source.text.get(r.start..comment.start))
+                .is_some_and(|before| before.trim().is_empty());
         found.push(Directive {
             file: source.rel.clone(),
             line: match (file_level, alone) {

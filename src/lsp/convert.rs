@@ -6,49 +6,24 @@ use std::str::FromStr;
 
 use lsp_types as lsp;
 
-use crate::diagnostic::{Diagnostic, FixAction, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
 
-/// The 0-based line and UTF-16 column of a byte offset (clamped to the text and back to a
-/// character boundary).
-pub fn position(text: &str, offset: usize) -> lsp::Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let character = text[line_start..offset].encode_utf16().count();
+/// The 0-based line and UTF-16 column of a byte offset, from the file's one line index.
+pub fn position(file: &SourceFile, offset: usize) -> lsp::Position {
+    let (line, character) = file.utf16_position(offset);
     lsp::Position::new(line as u32, character as u32)
 }
 
 /// The byte offset of a 0-based line and UTF-16 column, clamped to the line (a column inside
 /// a surrogate pair goes to the character's start).
-pub fn offset(text: &str, position: lsp::Position) -> usize {
-    let mut line_start = 0;
-    for _ in 0..position.line {
-        match text[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let mut units = 0u32;
-    for (i, c) in text[line_start..line_end].char_indices() {
-        let next = units + c.len_utf16() as u32;
-        if next > position.character {
-            return line_start + i;
-        }
-        units = next;
-    }
-    line_end
+pub fn offset(file: &SourceFile, position: lsp::Position) -> usize {
+    file.utf16_offset(position.line as usize, position.character as usize)
 }
 
 /// The range of a byte span.
-pub fn range(text: &str, span: &std::ops::Range<usize>) -> lsp::Range {
-    lsp::Range::new(position(text, span.start), position(text, span.end))
+pub fn range(file: &SourceFile, span: &std::ops::Range<usize>) -> lsp::Range {
+    lsp::Range::new(position(file, span.start), position(file, span.end))
 }
 
 /// The local path of a `file:` URI.
@@ -102,12 +77,12 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// An LSP diagnostic for one of ours on the document `uri` holding `text`.
-pub fn diagnostic(d: &Diagnostic, uri: &lsp::Uri, text: &str) -> lsp::Diagnostic {
+/// An LSP diagnostic for one of ours on the document `uri` holding `file`.
+pub fn diagnostic(d: &Diagnostic, uri: &lsp::Uri, file: &SourceFile) -> lsp::Diagnostic {
     let primary = d
         .primary
         .as_ref()
-        .map_or_else(lsp::Range::default, |l| range(text, &l.span));
+        .map_or_else(lsp::Range::default, |l| range(file, &l.span));
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -117,7 +92,7 @@ pub fn diagnostic(d: &Diagnostic, uri: &lsp::Uri, text: &str) -> lsp::Diagnostic
         .secondary
         .iter()
         .map(|l| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location::new(uri.clone(), range(text, &l.span)),
+            location: lsp::Location::new(uri.clone(), range(file, &l.span)),
             message: l.text.clone().unwrap_or_default(),
         })
         .collect();
@@ -138,37 +113,21 @@ pub fn diagnostic(d: &Diagnostic, uri: &lsp::Uri, text: &str) -> lsp::Diagnostic
     }
 }
 
-/// The text edits of a fix when it only edits the file `rel` (a chmod cannot be a text edit:
-/// such fixes are left to `lint --fix`).
-pub fn text_edits(d: &Diagnostic, rel: &Path, text: &str) -> Option<Vec<lsp::TextEdit>> {
-    let fix = d.fix.as_ref()?;
-    fix.actions
-        .iter()
-        .map(|action| match action {
-            FixAction::Edit {
-                file,
-                span,
-                replacement,
-            } if file == rel => Some(lsp::TextEdit::new(range(text, span), replacement.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn utf16_positions_round_trip() {
-        let text = "a: é😀x\r\nb\n";
+        let source = "a: é😀x\r\nb\n";
+        let text = &SourceFile::new("f".into(), "f".into(), source.into());
         // 'x' is at byte 9: "a: " 3 + é 2 + 😀 4.
         assert_eq!(position(text, 9), lsp::Position::new(0, 6));
         assert_eq!(offset(text, lsp::Position::new(0, 6)), 9);
         // Inside the surrogate pair: back to the emoji's start.
         assert_eq!(offset(text, lsp::Position::new(0, 5)), 5);
         assert_eq!(position(text, 12), lsp::Position::new(1, 0));
-        assert_eq!(offset(text, lsp::Position::new(9, 0)), text.len());
+        assert_eq!(offset(text, lsp::Position::new(9, 0)), source.len());
         assert_eq!(offset(text, lsp::Position::new(0, 99)), 11);
         assert_eq!(position(text, 6), lsp::Position::new(0, 4));
     }

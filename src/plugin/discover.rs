@@ -5,6 +5,10 @@
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Which folders met while searching to skip (the configuration's `exclude`).
+pub type Excluded = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
 /// A plugin folder to lint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,13 @@ const SKIPPED: &[&str] = &[
 /// Finds the plugins named by `paths`. Each plugin appears once, under the first name it was
 /// reached by.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
+    discover_with(paths, Arc::new(|_: &Path| false))
+}
+
+/// [`discover`], skipping the folders met while searching that `excluded` names (the
+/// configuration's `exclude`) or that `.gitignore` files ignore. A path named explicitly is
+/// never skipped.
+pub fn discover_with(paths: &[PathBuf], excluded: Excluded) -> Result<Discovery, DiscoverError> {
     let mut out = Discovery::default();
     let mut seen = HashSet::new();
     for path in paths {
@@ -60,7 +71,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
             },
         })?;
         let found = if meta.is_dir() {
-            dir_targets(path)
+            dir_targets(path, excluded.clone())
         } else {
             file_target(path).into_iter().collect()
         };
@@ -131,7 +142,7 @@ fn file_target(file: &Path) -> Option<Target> {
     None
 }
 
-fn dir_targets(dir: &Path) -> Vec<Target> {
+fn dir_targets(dir: &Path, excluded: Excluded) -> Vec<Target> {
     if is_plugin_root(dir) {
         return vec![target(dir.to_path_buf())];
     }
@@ -146,20 +157,30 @@ fn dir_targets(dir: &Path) -> Vec<Target> {
             .unwrap_or_default();
         return vec![Target { root, display }];
     }
+    // The `ignore` crate reads .gitignore files (nested ones, negations, .git/info/exclude and
+    // the global excludes file) as git does; hidden folders are searched like the others.
     let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .parents(true)
+        .require_git(false)
         .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .filter_entry(move |e| {
             e.depth() == 0
-                || !(e.file_type().is_dir()
-                    && e.file_name()
+                || !(e.file_type().is_some_and(|t| t.is_dir())
+                    && (e
+                        .file_name()
                         .to_str()
-                        .is_some_and(|n| n == "wazo" || SKIPPED.contains(&n)))
-        });
+                        .is_some_and(|n| n == "wazo" || SKIPPED.contains(&n))
+                        || excluded(e.path())))
+        })
+        .build();
     for entry in walker.flatten() {
-        if entry.file_type().is_dir() && is_plugin_root(entry.path()) {
+        if entry.file_type().is_some_and(|t| t.is_dir()) && is_plugin_root(entry.path()) {
             found.push(target(entry.path().to_path_buf()));
         }
     }
@@ -214,6 +235,34 @@ mod tests {
         let loose = tmp.path().join("file.txt");
         std::fs::write(&loose, "x").unwrap();
         assert!(discover(&[loose]).is_err());
+    }
+
+    #[test]
+    fn gitignored_and_excluded_folders_are_skipped_unless_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for p in [
+            "kept",
+            "build/copy",
+            "vendor/x",
+            "deep/vendor/y",
+            "negated/z",
+        ] {
+            plugin(&root.join(p));
+        }
+        std::fs::write(root.join(".gitignore"), "build/\nnegated/\n").unwrap();
+        std::fs::write(root.join("deep/.gitignore"), "!vendor/\n").unwrap();
+        let exclude: Excluded = Arc::new(|p: &Path| p.file_name().is_some_and(|n| n == "vendor"));
+        let d = discover_with(&[root.to_path_buf()], exclude.clone()).unwrap();
+        let found: Vec<_> = d.targets.iter().map(|t| t.display.clone()).collect();
+        assert_eq!(found, vec![root.join("kept")]);
+        // Named explicitly, an ignored or excluded folder is linted.
+        let named = [root.join("build/copy"), root.join("vendor/x")];
+        let d = discover_with(&named, exclude).unwrap();
+        assert_eq!(d.targets.len(), 2);
+        // Without an exclusion, only .gitignore applies.
+        let d = discover(&[root.to_path_buf()]).unwrap();
+        assert_eq!(d.targets.len(), 3);
     }
 
     #[cfg(unix)]

@@ -71,6 +71,9 @@ pub struct Plugin {
     /// plugin.yml parsed: `None` when it could not be read as text, `Ok(None)` for a document
     /// with no content.
     pub manifest_yaml: Option<Result<Option<Node>, YamlError>>,
+    /// How the rules script dispatches on its first argument, read once from [`Plugin::script`]
+    /// (`None` when the script did not parse).
+    pub dispatch: Option<shell::Dispatch>,
     /// The files whose text came from an [`Overrides`] rather than from disk.
     pub overridden: Vec<&'static str>,
     /// wazo/rules parsed (a BOM and the CRs of CRLF line ends read as blanks, offsets kept):
@@ -186,6 +189,7 @@ impl Plugin {
             outside_links: crate::plugin::links::outside_links(root),
             manifest_yaml: None,
             script: None,
+            dispatch: None,
             overridden: Vec::new(),
         }
     }
@@ -205,6 +209,7 @@ impl Plugin {
             outside_links: Vec::new(),
             manifest_yaml: None,
             script: None,
+            dispatch: None,
             overridden: Vec::new(),
         }
     }
@@ -240,6 +245,10 @@ impl Plugin {
                 source.comments = shell::comments(&source.text);
                 Some(parsed)
             }
+            _ => None,
+        };
+        self.dispatch = match &self.script {
+            Some(Ok(script)) => Some(shell::dispatch(script)),
             _ => None,
         };
     }

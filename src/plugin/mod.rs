@@ -7,5 +7,6 @@ pub mod links;
 pub mod load;
 pub mod names;
 pub mod package;
+pub mod shipped;
 pub mod value;
 pub mod yaml;

@@ -39,9 +39,13 @@ fn command(severity: Severity) -> &'static str {
 
 fn annotation(plugin: &PluginReport, d: &Diagnostic) -> String {
     let loc = locate(plugin, d);
+    // Relative to the current directory (the workspace), `.` and `..` resolved: GitHub matches
+    // the path against the repository's files as written.
+    let base = std::env::current_dir().ok();
+    let file = super::fingerprint::relative_to(&loc.file, base.as_deref());
     let mut props = format!(
         "file={}",
-        escape_property(&loc.file.to_string_lossy().replace('\\', "/"))
+        escape_property(&file.to_string_lossy().replace('\\', "/"))
     );
     if d.primary.is_some() {
         // GitHub's columns are 1-based and inclusive; ours end exclusive.

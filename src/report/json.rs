@@ -64,7 +64,7 @@ pub fn render(report: &Report) -> String {
     let output = Output {
         diagnostics,
         summary: Summary {
-            plugins: report.plugins.len(),
+            plugins: super::plugins_checked(report),
             errors,
             warnings,
             infos,

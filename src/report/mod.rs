@@ -1,10 +1,13 @@
 //! Renderers: one per output format, all reading the same [`Report`](crate::lint::Report).
 
+pub mod baseline;
+pub mod fingerprint;
 pub mod github;
 mod human;
 mod json;
 pub mod sarif;
 mod short;
+pub mod statistics;
 
 use std::path::PathBuf;
 
@@ -33,7 +36,7 @@ pub enum Format {
 pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
-        Format::Short => short::render(report),
+        Format::Short => short::render(report, style.summary),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, std::env::current_dir().ok().as_deref()),
         Format::Github => github::render(report),
@@ -63,6 +66,15 @@ pub fn locate(plugin: &PluginReport, diagnostic: &Diagnostic) -> Location {
     Location { file, start, end }
 }
 
+/// How many plugins the report is about: not the paths that named none (WP904, WP905).
+pub fn plugins_checked(report: &Report) -> usize {
+    report
+        .plugins
+        .iter()
+        .filter(|p| !crate::lint::meta::path_missing::is_path_report(p))
+        .count()
+}
+
 /// "1 error, 2 warnings" style counts.
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -75,7 +87,7 @@ fn plural(n: usize, word: &str) -> String {
 /// The closing line of the human and short formats.
 pub fn summary_line(report: &Report) -> String {
     let (errors, warnings, infos) = report.counts();
-    let plugins = plural(report.plugins.len(), "plugin");
+    let plugins = plural(plugins_checked(report), "plugin");
     if errors + warnings + infos == 0 {
         return format!("{plugins} checked: no problems found");
     }
@@ -83,5 +95,26 @@ pub fn summary_line(report: &Report) -> String {
     if infos > 0 {
         parts.push(plural(infos, "note"));
     }
-    format!("{plugins} checked: {}", parts.join(", "))
+    let (safe, unsafe_) = fixable(report);
+    let fixes = match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (s, 0) => format!(" ({s} fixable with --fix)"),
+        (0, u) => format!(" ({u} fixable with --fix --unsafe-fixes)"),
+        (s, u) => format!(" ({s} fixable with --fix, {u} more with --unsafe-fixes)"),
+    };
+    format!("{plugins} checked: {}{fixes}", parts.join(", "))
+}
+
+/// Numbers of findings with a safe fix, and with an unsafe one.
+pub fn fixable(report: &Report) -> (usize, usize) {
+    use crate::diagnostic::Safety;
+    let mut counts = (0, 0);
+    for d in report.plugins.iter().flat_map(|p| &p.diagnostics) {
+        match d.fix.as_ref().map(|f| f.safety) {
+            Some(Safety::Safe) => counts.0 += 1,
+            Some(Safety::Unsafe) => counts.1 += 1,
+            None => {}
+        }
+    }
+    counts
 }

@@ -8,14 +8,15 @@
 //! - Lines and columns are 1-based, never 0; columns count Unicode code points
 //!   (`columnKind: unicodeCodePoints`), the end column is exclusive, as SARIF defines it.
 //! - Fixes that edit text are given as SARIF `fixes`.
+//! - Every result has `partialFingerprints` (see [`fingerprint`]), which code scanning uses to
+//!   follow an alert across commits; `originalUriBaseIds` says where `%SRCROOT%` is.
 
 use std::path::{Component, Path};
 
 use serde_json::{Value, json};
 
-use super::locate;
+use super::{fingerprint, locate};
 use crate::diagnostic::{Diagnostic, FixAction, Severity};
-use crate::lint::check::DOCS_URL;
 use crate::lint::{PluginReport, Report, registry};
 use crate::source::SourceFile;
 
@@ -82,25 +83,35 @@ impl Rules {
 pub fn render(report: &Report, base: Option<&Path>) -> String {
     let mut rules = Rules::new();
     let mut results = Vec::new();
-    for plugin in &report.plugins {
-        for d in &plugin.diagnostics {
-            let rule_index = rules.index(d);
-            results.push(result(plugin, d, rule_index, base));
+    for finding in fingerprint::findings(report, base) {
+        let rule_index = rules.index(finding.diagnostic);
+        let mut r = result(finding.plugin, finding.diagnostic, rule_index, base);
+        r["partialFingerprints"] = json!({fingerprint::SARIF_KEY: finding.fingerprint});
+        results.push(r);
+    }
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "wazo-plugin",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": crate::urls::REPOSITORY,
+            "rules": rules.entries,
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    // Where %SRCROOT% is, for consumers that resolve the relative URIs on this machine.
+    if let Some(base) = base.filter(|b| b.is_absolute()) {
+        let mut uri = format!("file://{}", uri_path(&fingerprint::normalize(base)));
+        if !uri.ends_with('/') {
+            uri.push('/');
         }
+        run["originalUriBaseIds"] = json!({SRCROOT: {"uri": uri}});
     }
     let log = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "wazo-plugin",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": DOCS_URL.trim_end_matches("/blob/main/docs/checks.md"),
-                "rules": rules.entries,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     let mut text = serde_json::to_string_pretty(&log)
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize the report: {e}\"}}"));
@@ -200,20 +211,16 @@ fn fixes(plugin: &PluginReport, d: &Diagnostic, base: Option<&Path>) -> Option<V
     }]))
 }
 
-/// A relative URI under `%SRCROOT%` when possible, else an absolute `file://` URI.
+/// A relative URI under `%SRCROOT%` when possible, else an absolute `file://` URI; `.` and
+/// `..` are resolved first (code scanning does not resolve them).
 fn artifact_location(path: &Path, base: Option<&Path>) -> Value {
-    let relative = if path.is_absolute() {
-        base.and_then(|b| path.strip_prefix(b).ok())
+    let shown = fingerprint::relative_to(path, base);
+    if shown.is_relative() {
+        let uri = uri_path(&shown);
+        let uri = if uri.is_empty() { ".".to_string() } else { uri };
+        json!({"uri": uri, "uriBaseId": SRCROOT})
     } else {
-        Some(path)
-    };
-    match relative {
-        Some(rel) => {
-            let uri = uri_path(rel);
-            let uri = if uri.is_empty() { ".".to_string() } else { uri };
-            json!({"uri": uri, "uriBaseId": SRCROOT})
-        }
-        None => json!({"uri": format!("file://{}", uri_path(path))}),
+        json!({"uri": format!("file://{}", uri_path(&shown))})
     }
 }
 
@@ -265,5 +272,11 @@ mod tests {
         assert!(v.get("uriBaseId").is_none());
         let v = artifact_location(Path::new(""), None);
         assert_eq!(v["uri"], ".");
+        let v = artifact_location(Path::new("a/../b/./wazo/rules"), Some(Path::new("/work")));
+        assert_eq!(v["uri"], "b/wazo/rules");
+        let v = artifact_location(Path::new("../work/b/wazo/rules"), Some(Path::new("/work")));
+        assert_eq!(v["uri"], "b/wazo/rules");
+        let v = artifact_location(Path::new("../up/wazo/rules"), Some(Path::new("/work")));
+        assert_eq!(v["uri"], "file:///up/wazo/rules");
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::{locate, summary_line};
 use crate::lint::Report;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, summary: bool) -> String {
     let mut out = String::new();
     for plugin in &report.plugins {
         for d in &plugin.diagnostics {
@@ -24,6 +24,8 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
-    let _ = writeln!(out, "{}", summary_line(report));
+    if summary {
+        let _ = writeln!(out, "{}", summary_line(report));
+    }
     out
 }

@@ -40,6 +40,9 @@ pub struct Options {
     pub dry_run: bool,
     /// Run `git init` (unless already inside a repository).
     pub git: bool,
+    /// Start wazo/plugin.yml with the `# yaml-language-server: $schema=` modeline (off by
+    /// default: editors can map the schema by file name instead, see docs/integrations.md).
+    pub schema_modeline: bool,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             force: false,
             dry_run: false,
             git: true,
+            schema_modeline: false,
         }
     }
 }
@@ -71,6 +75,34 @@ pub struct Generated {
     pub git: GitOutcome,
 }
 
+/// The modeline yaml-language-server reads, pointing at the published schema.
+pub fn schema_modeline() -> String {
+    format!(
+        "# yaml-language-server: $schema={}",
+        crate::schema::SCHEMA_URL
+    )
+}
+
+/// Removes our schema modeline from the rendered wazo/plugin.yml (shipped templates carry it),
+/// or puts it on its first line when `wanted`.
+fn set_schema_modeline(files: &mut [RenderedFile], wanted: bool) {
+    let modeline = schema_modeline();
+    for file in files
+        .iter_mut()
+        .filter(|f| f.path == Path::new("wazo/plugin.yml"))
+    {
+        let mut text: String = file
+            .contents
+            .split_inclusive('\n')
+            .filter(|l| l.trim_end() != modeline)
+            .collect();
+        if wanted {
+            text = format!("{modeline}\n{text}");
+        }
+        file.contents = text;
+    }
+}
+
 /// Generates a plugin into `dir` (the plugin folder itself, not its parent) from
 /// `options.template`. Nothing is written on any error before the final move.
 pub fn generate_to(dir: &Path, options: &Options) -> Result<Generated, ScaffoldError> {
@@ -85,7 +117,8 @@ pub fn generate(
     options: &Options,
 ) -> Result<Generated, ScaffoldError> {
     let values = resolve(template, &options.values)?;
-    let rendered = render(template, &values)?;
+    let mut rendered = render(template, &values)?;
+    set_schema_modeline(&mut rendered, options.schema_modeline);
     let (files, git) = if options.dry_run {
         (plan(dir, &rendered, options.force)?, GitOutcome::Skipped)
     } else {

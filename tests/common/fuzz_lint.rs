@@ -43,6 +43,7 @@ fn run(manifest: Option<String>, rules: Option<String>) {
     let plugin = Plugin::from_text(Path::new("fuzz"), manifest, rules);
     let options = LintOptions {
         shellcheck: shellcheck::Mode::Never,
+        ..Default::default()
     };
     let report = lint_plugins(std::slice::from_ref(&plugin), &options, None);
     check_spans(&report);

@@ -52,6 +52,33 @@ pub struct RulesCx<'a> {
 }
 
 impl<'a> RulesCx<'a> {
+    /// What the rules checks read of `plugin`, whose rules script is `source`: its syntax tree
+    /// and dispatch as the loader read them.
+    pub fn new(
+        plugin: &'a Plugin,
+        source: &'a SourceFile,
+        manifest: Option<&'a ManifestFacts>,
+    ) -> RulesCx<'a> {
+        let script = match &plugin.script {
+            Some(Ok(script)) => Some(script),
+            _ => None,
+        };
+        let dispatch = plugin.dispatch.as_ref();
+        let table = match dispatch {
+            Some(Dispatch::Known(t)) => Some(t),
+            _ => None,
+        };
+        RulesCx {
+            plugin,
+            source,
+            script,
+            table,
+            dispatch,
+            manifest,
+            function_arms: script.map_or_else(Vec::new, |s| function_arms(s, table)),
+        }
+    }
+
     /// A diagnostic of `check` on wazo/rules.
     pub fn diag(&self, check: &Check, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(check, RULES, message)
@@ -249,23 +276,7 @@ pub fn lint(plugin: &Plugin, manifest: Option<&ManifestFacts>, out: &mut Vec<Dia
     let Some(parsed) = &plugin.script else {
         return;
     };
-    let (script, dispatch) = match parsed {
-        Ok(script) => (Some(script), Some(shell::dispatch(script))),
-        Err(_) => (None, None),
-    };
-    let table = match &dispatch {
-        Some(Dispatch::Known(t)) => Some(t),
-        _ => None,
-    };
-    let cx = RulesCx {
-        plugin,
-        source,
-        script,
-        table,
-        dispatch: dispatch.as_ref(),
-        manifest,
-        function_arms: script.map_or_else(Vec::new, |s| function_arms(s, table)),
-    };
+    let cx = RulesCx::new(plugin, source, manifest);
     if let Err(e) = parsed {
         out.push(rules_syntax::diagnostic(&cx, e));
     }

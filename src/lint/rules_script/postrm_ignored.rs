@@ -63,6 +63,8 @@ pub fn run(cx: &RulesCx, out: &mut Vec<Diagnostic>) {
         )
         .at(span, Some("never runs with format version 0".to_string()))
         .help("set `plugin_format_version: 1` in wazo/plugin.yml")
-        .fix("set plugin_format_version: 1", vec![edit]),
+        .fix("set plugin_format_version: 1", vec![edit])
+        // postrm starts running on uninstall: the plugin's behaviour changes.
+        .unsafe_fix(),
     );
 }
