@@ -85,8 +85,9 @@ pub struct PrefixLock {
     _lock: nix::fcntl::Flock<std::fs::File>,
 }
 
-/// Takes the lock of `prefix`, failing at once when another run holds it.
-pub fn lock_prefix(prefix: &Path) -> Result<PrefixLock, String> {
+/// Takes the lock of `prefix`, failing at once (`ErrorKind::WouldBlock`, with a message naming
+/// the prefix) when another run holds it.
+pub fn lock_prefix(prefix: &Path) -> std::io::Result<PrefixLock> {
     use std::os::unix::fs::OpenOptionsExt;
     let path = prefix.join(LOCK_FILE);
     let file = std::fs::OpenOptions::new()
@@ -96,15 +97,21 @@ pub fn lock_prefix(prefix: &Path) -> Result<PrefixLock, String> {
         .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC | nix::libc::O_NONBLOCK)
         .mode(0o644)
         .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
         Ok(lock) => Ok(PrefixLock { _lock: lock }),
-        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(format!(
-            "{} is in use by another wazo-plugin run (it holds {}); wait for it to finish",
-            prefix.display(),
-            path.display()
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "{} is in use by another wazo-plugin run (it holds {}); wait for it to finish",
+                prefix.display(),
+                path.display()
+            ),
         )),
-        Err((_, e)) => Err(format!("locking {}: {e}", path.display())),
+        Err((_, e)) => Err(std::io::Error::other(format!(
+            "locking {}: {e}",
+            path.display()
+        ))),
     }
 }
 

@@ -184,10 +184,20 @@ fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
 
 /// Locks the prefix and refuses a dpkg state left half-done by a killed run.
 fn claim_prefix(prefix: &Path, step: Step) -> Result<install::PrefixLock, PipelineError> {
-    let lock = install::lock_prefix(prefix).map_err(|message| PipelineError::Invalid {
-        step,
-        message,
-        hint: "one run per prefix at a time".into(),
+    let lock = install::lock_prefix(prefix).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            PipelineError::Invalid {
+                step,
+                message: e.to_string(),
+                hint: "one run per prefix at a time".into(),
+            }
+        } else {
+            PipelineError::Io {
+                step,
+                context: "locking the prefix".into(),
+                source: e,
+            }
+        }
     })?;
     let problems =
         install::audit(prefix).map_err(PipelineError::io(step, "running dpkg --audit"))?;
