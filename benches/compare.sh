@@ -181,3 +181,25 @@ M1000=$(rss "$BIN" lint --format short --shellcheck never "$WORK/plugins-1000")
 row "peak RSS, lint 1000 plugins (MB)" "$M1000" "" "" ""
 MT=$(rss /bin/true)
 row "peak RSS, /bin/true (MB)" "$MT" "" "" ""
+
+# --- pipeline memory: bounded output and a streaming .deb writer ------------------------------
+# A build that prints 1 GiB (in 1 MiB lines and as one line without a newline), and a package
+# holding one 1 GiB file: peak RSS of wazo-plugin must stay under 64 MB.
+mk_plugin() { # DIR RULES
+    mkdir -p "$1/wazo"
+    printf 'name: big\nnamespace: bench\nversion: "1.0"\n' > "$1/wazo/plugin.yml"
+    printf '%s\n' "$2" > "$1/wazo/rules"
+    chmod 755 "$1/wazo/rules"
+}
+mk_plugin "$WORK/loud" '#!/bin/sh
+[ "$1" = build ] && head -c 1073741824 /dev/zero | tr "\0" "x" | fold -w 1048576
+[ "$1" = build ] && head -c 1073741824 /dev/zero | tr "\0" "y"
+exit 0'
+MLOUD=$(rss "$BIN" build --no-lint "$WORK/loud")
+row "peak RSS, build printing 2 × 1 GiB (MB)" "$MLOUD" "" "< 64 MB" "$(verdict "$MLOUD" "<" 64)"
+mk_plugin "$WORK/huge" '#!/bin/sh
+[ "$1" = package ] && mkdir -p "$pkgdir/usr/share/big" && head -c 1073741824 /dev/urandom > "$pkgdir/usr/share/big/blob"
+exit 0'
+mkdir -p "$WORK/deb-huge"
+MHUGE=$(rss "$BIN" package --no-lint "$WORK/huge" --output "$WORK/deb-huge")
+row "peak RSS, package of a 1 GiB file (MB)" "$MHUGE" "" "< 64 MB" "$(verdict "$MHUGE" "<" 64)"

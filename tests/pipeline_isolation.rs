@@ -137,13 +137,21 @@ fn landlock_denies_writes_outside_and_names_them() {
     }
     package_leak_is_denied("landlock");
     let p = plugin(WRITES_ETC);
+    // Landlock alone shares processes, hostname, sysctls and the terminal with the host: the
+    // maintainer steps are refused without --unsafe-host.
     let (code, text) = forced("landlock", &["test"], p.path());
+    host_unchanged();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("isolation: Landlock only"), "{text}");
+    assert!(text.contains("maintainer scripts NOT run"), "{text}");
+    assert!(!text.contains("would have run"), "{text}");
+    let (code, text) = forced("landlock", &["test", "--unsafe-host"], p.path());
     host_unchanged();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("Landlock denied writes"), "{text}");
     assert!(text.contains("/etc/wazo-plugin-iso"), "{text}");
     let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pipeline/helloworld");
-    let (code, text) = forced("landlock", &["test"], &hello);
+    let (code, text) = forced("landlock", &["test", "--unsafe-host"], &hello);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("isolation: Landlock"), "{text}");
     assert!(
@@ -245,5 +253,64 @@ fn as_nobody_bubblewrap_is_used_and_the_host_is_untouched() {
         host_unchanged();
         assert_eq!(code, 1, "{text}");
         assert!(text.contains("/etc/wazo-plugin-iso-leak"), "{text}");
+    }
+}
+
+#[test]
+fn builtin_namespaces_confine_build_and_redirect_the_maintainer_steps() {
+    if !need(which::which("dpkg").is_ok(), "dpkg")
+        || !need(
+            isolation::namespaces_usable(),
+            "unprivileged user namespaces (for the built-in sandbox)",
+        )
+    {
+        return;
+    }
+    package_leak_is_denied("ns");
+    // With lint first too: lint leaves signal handlers behind (wait-timeout's SIGCHLD), which
+    // the sandbox's middle process must not run.
+    let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pipeline/helloworld");
+    let (code, text) = run(Command::new(bin())
+        .env("WAZO_PLUGIN_ISOLATION", "ns")
+        .arg("test")
+        .arg(&hello));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("isolation: namespaces"), "{text}");
+    let p = plugin(WRITES_ETC);
+    let (code, text) = forced("ns", &["test"], p.path());
+    host_unchanged();
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("isolation: namespaces (built in, no bubblewrap)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("installing: changed /etc/wazo-plugin-iso/enabled"),
+        "{text}"
+    );
+    assert!(
+        text.contains("installing: would have run: systemctl restart wazo-calld"),
+        "{text}"
+    );
+    assert!(
+        text.contains("left behind after removal: nothing"),
+        "{text}"
+    );
+    if can_become_nobody() {
+        let scratch = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(scratch.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let dir = p.path().to_str().unwrap();
+        let (code, text) = as_nobody(
+            scratch.path(),
+            &["test", dir, "--no-lint"],
+            &[("WAZO_PLUGIN_ISOLATION", "ns")],
+        );
+        host_unchanged();
+        assert_eq!(code, 0, "{text}");
+        assert!(text.contains("isolation: namespaces"), "{text}");
+        assert!(
+            text.contains("installing: changed /etc/wazo-plugin-iso/enabled"),
+            "{text}"
+        );
     }
 }

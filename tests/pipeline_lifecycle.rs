@@ -237,7 +237,7 @@ fn install_test_helloworld_in_a_prefix() {
         "{:?}",
         report.installed
     );
-    if report.isolation == Isolation::OverlayNamespace {
+    if report.isolation == Isolation::Bubblewrap {
         let calls: Vec<String> = report.run.calls.iter().map(|c| c.command_line()).collect();
         assert_eq!(calls, ["asterisk -x 'dialplan reload'"]);
     }
@@ -376,7 +376,7 @@ fn helloworld_test_passes_and_dpkg_root_installs_the_same_files() {
     .unwrap();
     let work = report.work_dir.clone().unwrap();
     assert!(report.left_behind.is_empty(), "{:?}", report.left_behind);
-    if report.isolation == Isolation::OverlayNamespace {
+    if report.isolation == Isolation::Bubblewrap {
         let calls: Vec<String> = report.steps[0]
             .1
             .calls
@@ -405,4 +405,49 @@ fn helloworld_test_passes_and_dpkg_root_installs_the_same_files() {
         wazo_plugin::pipeline::install::installed_list(root, "wazo-plugind-helloworld-demo");
     assert_eq!(theirs, report.installed);
     std::fs::remove_dir_all(work).unwrap();
+}
+
+#[test]
+fn as_root_a_prefix_under_a_private_dir_works_and_ends_owned_by_root() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !have("dpkg") || isolated().is_none() {
+        return;
+    }
+    if !nix::unistd::Uid::effective().is_root() {
+        eprintln!("skipped: not root");
+        return;
+    }
+    // The sandbox uid cannot search a 0700 directory of root's: the prefix is staged for it.
+    let private = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let prefix = private.path().join("prefix");
+    let p = plugin(
+        "name: own\nnamespace: b\nversion: '1.0'\n",
+        "#!/bin/sh\ncase \"$1\" in\n  package) mkdir -p \"$pkgdir/etc/own\"; echo x > \"$pkgdir/etc/own/f\";;\n  install) mkdir -p /etc/own-made; echo y > /etc/own-made/g; chmod u+s /etc/own-made/g;;\nesac\nexit 0\n",
+    );
+    let report =
+        lifecycle::install(p.path(), &prefix, &Options::default(), &mut NoProgress).unwrap();
+    assert!(prefix.join("etc/own/f").is_file());
+    let made = prefix.join("etc/own-made/g");
+    assert!(made.is_file(), "{:?}", report.run.changed);
+    for e in walkdir::WalkDir::new(&prefix) {
+        let e = e.unwrap();
+        let m = e.path().symlink_metadata().unwrap();
+        assert_eq!(m.uid(), 0, "{} is not root's", e.path().display());
+        assert_eq!(
+            m.mode() & 0o6000,
+            0,
+            "{} kept a setuid bit",
+            e.path().display()
+        );
+    }
+    assert!(
+        report
+            .run
+            .warnings
+            .iter()
+            .any(|w| w.contains("/etc/own-made/g: setuid/setgid bit cleared")),
+        "{:?}",
+        report.run.warnings
+    );
 }

@@ -158,3 +158,80 @@ fn install_never_writes_through_a_link_out_of_the_prefix() {
     assert!(err.to_string().contains("is a symlink"), "{err}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn stubs_are_never_written_through_a_symlinked_prefix_dir() {
+    let outside = tempfile::tempdir().unwrap();
+    let prefix = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(prefix.path().join("usr")).unwrap();
+    symlink(outside.path(), prefix.path().join("usr/sbin")).unwrap();
+    let stubs = wazo_plugin::pipeline::stubs::Stubs::create(work.path()).unwrap();
+    let err = stubs
+        .place_absolute(
+            prefix.path(),
+            &["/nonexistent-wzp/sbin/asterisk", "/usr/sbin/wzp-stub-test"],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("symlink"), "{err}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A link planted where the stubs themselves go is refused too.
+    let work2 = tempfile::tempdir().unwrap();
+    symlink(outside.path(), work2.path().join("stubs")).unwrap();
+    assert!(wazo_plugin::pipeline::stubs::Stubs::create(work2.path()).is_err());
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn cleanup_never_deletes_through_a_dir_a_maintainer_script_replaced_with_a_link() {
+    if which::which("dpkg").is_err() {
+        assert!(
+            std::env::var("WAZO_PLUGIN_TEST_STRICT").as_deref() != Ok("1"),
+            "dpkg is required (WAZO_PLUGIN_TEST_STRICT=1)"
+        );
+        eprintln!("skipped: dpkg not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    if wazo_plugin::pipeline::isolation::probe(dir.path())
+        != wazo_plugin::pipeline::isolation::Isolation::Bubblewrap
+    {
+        assert!(
+            std::env::var("WAZO_PLUGIN_TEST_STRICT").as_deref() != Ok("1"),
+            "bubblewrap is required (WAZO_PLUGIN_TEST_STRICT=1)"
+        );
+        eprintln!("skipped: no bubblewrap");
+        return;
+    }
+    // The user's files, named like host entries of /usr/lib: the links we make in
+    // PREFIX/usr/lib for the step have the same names.
+    let outside = tempfile::tempdir().unwrap();
+    let names: Vec<_> = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != "wazo-plugind")
+        .take(8)
+        .collect();
+    for n in &names {
+        std::fs::write(outside.path().join(n), "").unwrap();
+    }
+    let rules = format!(
+        "#!/bin/sh\ncase \"$1\" in\n  package) mkdir -p \"$pkgdir/etc/x\"; touch \"$pkgdir/etc/x/f\";;\n  install) perl -e 'rename \"/usr/lib\", \"/usr/lib.orig\" and symlink \"{}\", \"/usr/lib\"';;\nesac\nexit 0\n",
+        outside.path().display()
+    );
+    let p = plugin(&rules);
+    let prefix = tempfile::tempdir().unwrap();
+    let _ = lifecycle::install(
+        p.path(),
+        prefix.path(),
+        &Options::default(),
+        &mut NoProgress,
+    );
+    for n in &names {
+        assert!(
+            outside.path().join(n).exists(),
+            "{n:?} was deleted through the link"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! `build`, `package`, `install`, `uninstall` and `test`: arguments, progress display, reports.
 //!
 //! All logic lives in `wazo_plugin::pipeline`; this file parses flags, prints and maps results to
-//! exit codes (0 ok, 1 failed step or lint errors, 2 usage, 3 internal).
+//! exit codes (0 ok, 1 failed step or lint errors, 2 usage, 3 internal, 130 interrupted).
+//! `WAZO_PLUGIN_ISOLATION` (`bwrap`, `ns`, `landlock`, `none`, `auto`) is read here, never in
+//! the library.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -13,7 +15,9 @@ use wazo_plugin::pipeline::install::DpkgRun;
 use wazo_plugin::pipeline::lifecycle::{self, TestReport};
 use wazo_plugin::pipeline::package::PackageReport;
 use wazo_plugin::pipeline::sandbox::Isolation;
-use wazo_plugin::pipeline::{self, Options, PipelineError, Progress, Step, StepStatus};
+use wazo_plugin::pipeline::{
+    self, Options, PipelineError, Progress, Step, StepStatus, escape_control, isolation,
+};
 
 /// Lints a plugin folder before the pipeline; returns true when it has errors.
 pub type LintHook<'a> = &'a dyn Fn(&Path) -> bool;
@@ -21,7 +25,7 @@ pub type LintHook<'a> = &'a dyn Fn(&Path) -> bool;
 /// Flags every pipeline command takes.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Time limit of each step, in seconds.
+    /// Time limit of each step (and of copying and writing the .deb), in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = pipeline::DEFAULT_TIMEOUT_SECS)]
     pub timeout: u64,
     /// Keep the work dir (plugin copy, _pkg, sandbox layers) and print its path.
@@ -33,14 +37,33 @@ pub struct CommonArgs {
     /// Do not lint first.
     #[arg(long)]
     pub no_lint: bool,
+    /// Give the steps no network (a new, empty network namespace); by default they share the
+    /// host's, as builds download.
+    #[arg(long)]
+    pub no_network: bool,
+}
+
+/// The environment variable that forces one isolation mechanism (tests, debugging).
+pub const ISOLATION_ENV: &str = "WAZO_PLUGIN_ISOLATION";
+
+fn isolation_choice() -> Result<isolation::Choice, String> {
+    match std::env::var(ISOLATION_ENV) {
+        Err(_) => Ok(isolation::Choice::Auto),
+        Ok(v) if v.is_empty() || v == "auto" => Ok(isolation::Choice::Auto),
+        Ok(v) => Isolation::from_key(&v)
+            .map(isolation::Choice::Only)
+            .ok_or_else(|| {
+                format!("{ISOLATION_ENV}={v}: expected bwrap, ns, landlock, none or auto")
+            }),
+    }
 }
 
 /// The flag of the commands that run maintainer steps.
 #[derive(Debug, Clone, Args)]
 pub struct HostArgs {
-    /// Without any isolation (no root for the overlay namespace, no bubblewrap, no Landlock),
-    /// run rules install/uninstall/postrm anyway, on this host: their writes to /etc and
-    /// elsewhere are real.
+    /// Without a namespace sandbox (bubblewrap missing or user namespaces disabled), run rules
+    /// install/uninstall/postrm anyway, on this host: their writes to /etc and elsewhere are
+    /// real (Landlock, when available, still denies writes outside the prefix).
     #[arg(long)]
     pub unsafe_host: bool,
 }
@@ -175,10 +198,19 @@ fn start(
     if let Err(e) = pipeline::run::install_interrupt_handler() {
         eprintln!("warning: cannot catch Ctrl-C: {e}");
     }
+    let choice = match isolation_choice() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(2);
+        }
+    };
     let opts = Options {
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
         unsafe_host,
+        isolation: choice,
+        network: !common.no_network,
         source_date_epoch,
     };
     Ok((
@@ -214,13 +246,16 @@ fn fail(e: &PipelineError) -> u8 {
     e.exit_code()
 }
 
-fn isolation_note(isolation: Isolation) {
-    println!("isolation: {}", isolation.describe());
+fn isolation_note(isolation: Isolation, network: bool) {
+    println!("isolation: {}", isolation.describe(network));
 }
 
 fn print_warnings(warnings: &[String]) {
     for w in warnings {
-        println!("warning: {w}");
+        // Multi-line warnings (a failed purge's output) keep their line breaks; anything else
+        // a step could have put in them is escaped.
+        let lines: Vec<String> = w.lines().map(|l| escape_control(l).into_owned()).collect();
+        println!("warning: {}", lines.join("\n"));
     }
 }
 
@@ -240,7 +275,11 @@ pub fn tree(paths: &[String]) -> String {
             } else {
                 ""
             };
-            out.push_str(&format!("  {}{part}{slash}\n", "  ".repeat(depth)));
+            out.push_str(&format!(
+                "  {}{}{slash}\n",
+                "  ".repeat(depth),
+                escape_control(part)
+            ));
         }
         prev = parts;
     }
@@ -264,14 +303,14 @@ fn deb_name(r: &PackageReport) -> String {
     )
 }
 
-fn print_package(r: &PackageReport) {
-    isolation_note(r.isolation);
+fn print_package(r: &PackageReport, network: bool) {
+    isolation_note(r.isolation, network);
     println!("package: {}", r.deb.display());
     print_warnings(&r.warnings);
 }
 
 fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
-    if isolation == Isolation::Unconfined && run.scripts_ran {
+    if !isolation.runs_maintainer_steps() && run.scripts_ran {
         println!("warning: {}", lifecycle::UNSAFE_RAN);
     }
 }
@@ -279,11 +318,14 @@ fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
 fn print_run(label: &str, run: &DpkgRun) {
     if !run.scripts_ran {
         println!(
-            "{label}: maintainer scripts NOT run: no isolation available; install bubblewrap, or pass --unsafe-host to run them on this host"
+            "{label}: maintainer scripts NOT run: no namespace sandbox available; install bubblewrap, or pass --unsafe-host to run them on this host"
         );
     }
     for d in &run.denied {
-        println!("{label}: denied write outside the prefix: {d}");
+        println!(
+            "{label}: denied write outside the prefix: {}",
+            escape_control(d)
+        );
     }
     for c in &run.calls {
         let verb = if c.refused {
@@ -291,10 +333,10 @@ fn print_run(label: &str, run: &DpkgRun) {
         } else {
             "would have run"
         };
-        println!("{label}: {verb}: {}", c.command_line());
+        println!("{label}: {verb}: {}", escape_control(&c.command_line()));
     }
     for c in &run.changed {
-        println!("{label}: changed {c}");
+        println!("{label}: changed {}", escape_control(c));
     }
 }
 
@@ -306,7 +348,7 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
     };
     match lifecycle::build(&args.path, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation);
+            isolation_note(r.isolation, opts.network);
             if let Some(w) = r.work_dir {
                 println!("work dir: {}", w.display());
             }
@@ -324,7 +366,7 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
     };
     match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
         Ok(r) => {
-            print_package(&r);
+            print_package(&r, opts.network);
             0
         }
         Err(e) => fail(&e),
@@ -340,9 +382,10 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
         };
     match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation);
+            isolation_note(r.isolation, opts.network);
             println!("package: {}", deb_name(&r.package));
             print_warnings(&r.package.warnings);
+            print_warnings(&r.run.warnings);
             println!(
                 "installed into {}:\n{}",
                 args.prefix.display(),
@@ -377,8 +420,9 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation);
+            isolation_note(r.isolation, opts.network);
             println!("removed {}", r.package);
+            print_warnings(&r.run.warnings);
             print_run("uninstall", &r.run);
             unsafe_note(r.isolation, &r.run);
             0
@@ -387,8 +431,8 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     }
 }
 
-fn print_test(r: &TestReport) {
-    isolation_note(r.isolation);
+fn print_test(r: &TestReport, network: bool) {
+    isolation_note(r.isolation, network);
     println!("package: {}", deb_name(&r.package));
     print_depends(&r.package);
     println!("installed:\n{}", tree(&r.installed));
@@ -415,7 +459,7 @@ pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
         };
     match lifecycle::test(&args.path, &opts, &mut printer) {
         Ok(r) => {
-            print_test(&r);
+            print_test(&r, opts.network);
             0
         }
         Err(e) => fail(&e),

@@ -1,7 +1,18 @@
-//! bubblewrap confinement, for when the overlay namespace is not available (not root).
+//! bubblewrap confinement, for every user, root included.
 //!
-//! Build and package: the host is bound read-only at `/`, `/tmp` is a fresh tmpfs and the work
-//! dir is bound read-write at its own path: a write elsewhere fails with `EROFS`.
+//! Every step runs in new user, mount, PID, IPC, UTS and (where available) cgroup namespaces,
+//! with a fresh `/proc`, a minimal `/dev`, a private `/dev/shm` and `/tmp`, in a new session
+//! without the controlling terminal, and dies with wazo-plugin (`--die-with-parent`; bubblewrap's
+//! init is PID 1 of the step's namespace, so every process of the step dies with it). The network
+//! is shared unless [`super::Options::network`] is false. As root, bubblewrap itself is started
+//! as [`SANDBOX_UID`] (no capability left), so root inside the user namespace is an unprivileged
+//! uid outside: it cannot write root's files through `/proc/sys`, signal root's processes or read
+//! root-only files. The work dir and the prefix are handed to that uid for the step
+//! ([`hand_over`]) and back to root after ([`take_back`]). Writable trees are bound by file
+//! descriptor (`--bind-fd`), so their parents need not be searchable by that uid.
+//!
+//! Build and package: the host is bound read-only at `/` and the work dir read-write at its own
+//! path: a write elsewhere fails with `EROFS`.
 //!
 //! Maintainer steps: the prefix must stand in for `/`. bubblewrap 0.8 has no overlay, so the new
 //! root is assembled from bind mounts: every host top-level entry is bound read-only, except the
@@ -10,13 +21,17 @@
 //! entry in a read-only view of the whole host ([`HOST_VIEW`]), recursively where both have a
 //! directory. A write to `/etc/x` or `/etc/asterisk/x` (when the host has no
 //! `/etc/asterisk`) lands in `PREFIX/etc/...`; a write into a host-only directory or file fails
-//! with `EROFS`. The mount points bubblewrap creates in the prefix for the host entries are
-//! removed after the step ([`cleanup`]).
+//! with `EROFS`. The links bubblewrap needs in the prefix for the host entries are removed after
+//! the step ([`cleanup`]).
 
 use std::ffi::OsString;
 use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use super::isolation::{SANDBOX_UID, outside_ids};
 
 /// Where the whole host is bound read-only inside, for the links to host entries in merged
 /// directories (one symlink each instead of one bind mount each: thousands of mounts are slow).
@@ -25,14 +40,54 @@ pub const HOST_VIEW: &str = "/.wazo-plugin-host";
 /// Top-level entries bubblewrap provides itself.
 const SPECIAL: &[&str] = &["dev", "proc", "tmp"];
 
-fn common(out: &mut Vec<OsString>, as_root_inside: bool) {
-    for a in ["--unshare-all", "--share-net", "--die-with-parent"] {
+/// The namespace flags every step gets; `network` keeps the host's network.
+fn common(out: &mut Vec<OsString>, as_root_inside: bool, network: bool) {
+    for a in [
+        "--unshare-user",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--new-session",
+        "--die-with-parent",
+    ] {
         out.push(a.into());
     }
-    if as_root_inside && !nix::unistd::Uid::effective().is_root() {
-        for a in ["--unshare-user", "--uid", "0", "--gid", "0"] {
+    if !network {
+        out.push("--unshare-net".into());
+    }
+    if as_root_inside {
+        for a in ["--uid", "0", "--gid", "0"] {
             out.push(a.into());
         }
+    }
+}
+
+/// The arguments [`super::isolation::bwrap_usable`] tries.
+pub fn probe_args() -> Vec<OsString> {
+    let mut out = Vec::new();
+    common(&mut out, true, true);
+    push(&mut out, "--ro-bind", "/", "/");
+    devices(&mut out);
+    out
+}
+
+/// The layout of the built-in namespaces' probe: the host read-only, as for the steps.
+pub fn probe_layout(stage: &Path) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
+    layout.args = probe_args();
+    Ok(layout)
+}
+
+fn devices(out: &mut Vec<OsString>) {
+    for (op, p) in [
+        ("--dev", "/dev"),
+        ("--tmpfs", "/dev/shm"),
+        ("--proc", "/proc"),
+        ("--tmpfs", "/tmp"),
+    ] {
+        out.push(op.into());
+        out.push(p.into());
     }
 }
 
@@ -42,28 +97,129 @@ fn push(out: &mut Vec<OsString>, op: &str, src: impl Into<OsString>, dst: impl I
     out.push(dst.into());
 }
 
-/// Arguments for `rules build` / `rules package`: host read-only, `work` writable, cwd `cwd`.
-pub fn build_args(work: &Path, cwd: &Path) -> Vec<OsString> {
-    let mut out = Vec::new();
-    common(&mut out, false);
-    push(&mut out, "--ro-bind", "/", "/");
-    for (op, p) in [("--dev", "/dev"), ("--proc", "/proc"), ("--tmpfs", "/tmp")] {
-        out.push(op.into());
-        out.push(p.into());
+/// Opens `dir` (a real directory, not a link) for `--bind-fd`.
+fn open_dir(dir: &Path) -> io::Result<OwnedFd> {
+    let c = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
+        .map_err(io::Error::other)?;
+    // SAFETY: valid C string; the descriptor is owned below.
+    let fd = unsafe {
+        nix::libc::open(
+            c.as_ptr(),
+            nix::libc::O_PATH
+                | nix::libc::O_DIRECTORY
+                | nix::libc::O_NOFOLLOW
+                | nix::libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::other(format!(
+            "{}: {}",
+            dir.display(),
+            io::Error::last_os_error()
+        )));
     }
-    push(&mut out, "--bind", work, work);
-    out.push("--chdir".into());
-    out.push(cwd.into());
-    out
+    // SAFETY: a fresh descriptor we own.
+    Ok(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })
 }
 
-/// The root assembled for a maintainer step, and the mount points created in the prefix.
+/// A read-write bind of `src` at `dst`.
+fn bind_fd(layout: &mut Layout, src: &Path, dst: &Path) -> io::Result<()> {
+    bind_fd_as(layout, "--bind", src, dst)
+}
+
+/// Binds `src` (a real directory, opened now without following links) at `dst`. As root the
+/// step's bubblewrap runs as [`SANDBOX_UID`], which may not be able to reach `src` (a prefix
+/// under `/root`): `src` is then bind-mounted first, by us, still root, in a private mount
+/// namespace, on a staging directory of the work dir that uid can reach, and bubblewrap binds
+/// that (see [`wrap`]). bubblewrap 0.8's `--bind-fd` resolves the descriptor's path again, so it
+/// does not help here.
+fn bind_fd_as(layout: &mut Layout, op: &str, src: &Path, dst: &Path) -> io::Result<()> {
+    let fd = open_dir(src)?;
+    let from = match &layout.stage_dir {
+        Some(dir) => {
+            let at = dir.join(layout.staged.len().to_string());
+            std::fs::create_dir(&at)?;
+            let c = |p: &Path| {
+                std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(p.as_os_str()))
+                    .map_err(io::Error::other)
+            };
+            // By path: a descriptor opened before the mount namespace is unshared names a mount
+            // of the old namespace, which cannot be bound in the new one. No step runs while we
+            // set up, so the path checked here is the path mounted.
+            layout.staged.push((c(src)?, c(&at)?));
+            at
+        }
+        None => src.to_path_buf(),
+    };
+    push(&mut layout.args, op, from, dst);
+    layout.fds.push(fd);
+    Ok(())
+}
+
+/// The parts of the work dir a step sees: `writable` and `readonly` directories, each at its
+/// own path. Nothing else of the work dir is visible, so a step cannot plant a link where we
+/// write later (the stubs, the `.deb` copy, the test prefix).
+#[derive(Debug, Clone, Default)]
+pub struct WorkBinds {
+    /// Bound read-write.
+    pub writable: Vec<PathBuf>,
+    /// Bound read-only.
+    pub readonly: Vec<PathBuf>,
+}
+
+fn bind_work(layout: &mut Layout, work: &WorkBinds) -> io::Result<()> {
+    for p in &work.readonly {
+        bind_fd_as(layout, "--ro-bind", p, p)?;
+    }
+    for p in &work.writable {
+        bind_fd(layout, p, p)?;
+    }
+    Ok(())
+}
+
+/// Arguments for `rules build` / `rules package`: host read-only, `work`'s directories bound,
+/// cwd `cwd`.
+pub fn build_args(work: &WorkBinds, cwd: &Path, network: bool, stage: &Path) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
+    common(&mut layout.args, false, network);
+    push(&mut layout.args, "--ro-bind", "/", "/");
+    devices(&mut layout.args);
+    bind_work(&mut layout, work)?;
+    layout.args.push("--chdir".into());
+    layout.args.push(cwd.into());
+    Ok(layout)
+}
+
+/// The root assembled for a step, and the links created in the prefix.
 #[derive(Debug, Default)]
 pub struct Layout {
     /// bubblewrap arguments (before `--` and the command).
     pub args: Vec<OsString>,
     /// Links to host entries created in the prefix, for [`cleanup`].
     pub mountpoints: Vec<PathBuf>,
+    /// Descriptors of the bound directories, kept open until bubblewrap has started.
+    pub fds: Vec<OwnedFd>,
+    /// As root: where the bound directories are staged (a fresh dir of the work dir).
+    pub stage_dir: Option<PathBuf>,
+    /// As root: (a bound directory, its staging dir), mounted by [`wrap`].
+    pub staged: Vec<(std::ffi::CString, std::ffi::CString)>,
+}
+
+impl Layout {
+    /// An empty layout staging its binds under `stage` when we are root (`stage` must not exist;
+    /// it is created, mode 0711, so the sandbox uid can reach the staging dirs).
+    pub fn new(stage: &Path) -> io::Result<Layout> {
+        let mut layout = Layout::default();
+        if nix::unistd::Uid::effective().is_root() {
+            if stage.symlink_metadata().is_ok() {
+                super::safe_fs::remove_tree(stage)?;
+            }
+            std::fs::create_dir(stage)?;
+            std::fs::set_permissions(stage, std::os::unix::fs::PermissionsExt::from_mode(0o711))?;
+            layout.stage_dir = Some(stage.to_path_buf());
+        }
+        Ok(layout)
+    }
 }
 
 fn is_real_dir(p: &Path) -> bool {
@@ -110,19 +266,31 @@ fn merge(host: &Path, mine: &Path, opaque: &[PathBuf], layout: &mut Layout) -> i
 /// (removed by [`cleanup`], also on error): `prefix` stands in for `/` as described in the module
 /// documentation, `work` is writable at its own path, `opaque` lists host paths (`/var/lib/dpkg`)
 /// whose host content stays hidden.
-pub fn install_layout(prefix: &Path, work: &Path, opaque: &[PathBuf]) -> io::Result<Layout> {
-    let mut layout = Layout::default();
-    match fill(prefix, work, opaque, &mut layout) {
+pub fn install_layout(
+    prefix: &Path,
+    work: &WorkBinds,
+    opaque: &[PathBuf],
+    network: bool,
+    stage: &Path,
+) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
+    match fill(prefix, work, opaque, network, &mut layout) {
         Ok(()) => Ok(layout),
         Err(e) => {
-            cleanup(&layout.mountpoints);
+            cleanup(prefix, &layout.mountpoints);
             Err(e)
         }
     }
 }
 
-fn fill(prefix: &Path, work: &Path, opaque: &[PathBuf], layout: &mut Layout) -> io::Result<()> {
-    common(&mut layout.args, true);
+fn fill(
+    prefix: &Path,
+    work: &WorkBinds,
+    opaque: &[PathBuf],
+    network: bool,
+    layout: &mut Layout,
+) -> io::Result<()> {
+    common(&mut layout.args, true, network);
     push(&mut layout.args, "--ro-bind", "/", HOST_VIEW);
     let mut names: Vec<OsString> = std::fs::read_dir("/")?
         .flatten()
@@ -139,7 +307,7 @@ fn fill(prefix: &Path, work: &Path, opaque: &[PathBuf], layout: &mut Layout) -> 
             continue;
         };
         if hm.is_dir() && is_real_dir(&m) {
-            push(&mut layout.args, "--bind", &m, &h);
+            bind_fd(layout, &m, &h)?;
             merge(&h, &m, opaque, layout)?;
         } else if hm.file_type().is_symlink() {
             push(&mut layout.args, "--symlink", std::fs::read_link(&h)?, &h);
@@ -150,52 +318,131 @@ fn fill(prefix: &Path, work: &Path, opaque: &[PathBuf], layout: &mut Layout) -> 
     for entry in std::fs::read_dir(prefix)?.flatten() {
         let name = entry.file_name();
         if !names.contains(&name) && is_real_dir(&entry.path()) {
-            push(
-                &mut layout.args,
-                "--bind",
-                entry.path(),
-                Path::new("/").join(&name),
-            );
+            bind_fd(layout, &entry.path(), &Path::new("/").join(&name))?;
         }
     }
-    for (op, p) in [("--dev", "/dev"), ("--proc", "/proc"), ("--tmpfs", "/tmp")] {
-        layout.args.push(op.into());
-        layout.args.push(p.into());
-    }
-    push(&mut layout.args, "--bind", work, work);
+    devices(&mut layout.args);
+    bind_work(layout, work)?;
     layout.args.push("--chdir".into());
     layout.args.push("/".into());
     Ok(())
 }
 
 /// Removes the links [`install_layout`] created in the prefix (and anything at those paths that
-/// is an empty file or directory), deepest first. Anything else is left alone.
-pub fn cleanup(mountpoints: &[PathBuf]) {
+/// is an empty file or directory), deepest first, never through a symlink a step put on the way.
+/// Anything else is left alone.
+pub fn cleanup(prefix: &Path, mountpoints: &[PathBuf]) {
     for p in mountpoints.iter().rev() {
+        let Ok(rel) = p.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some(parent) = rel.parent() else { continue };
+        if super::links::link_on_path(prefix, parent).is_some() {
+            continue;
+        }
         let Ok(m) = p.symlink_metadata() else {
             continue;
         };
-        if m.is_dir() {
-            let _ = std::fs::remove_dir(p);
-        } else if m.file_type().is_symlink() || m.len() == 0 {
-            let _ = std::fs::remove_file(p);
+        if m.is_dir() || m.file_type().is_symlink() || (m.is_file() && m.len() == 0) {
+            let _ = super::safe_fs::remove_beneath(prefix, rel);
         }
     }
 }
 
-/// `bwrap ARGS -- PROGRAM ARGS...` with `cmd`'s program, arguments and environment.
-pub fn wrap(cmd: &Command, args: &[OsString]) -> io::Result<Command> {
+/// Makes `cmd` (bubblewrap) start as [`SANDBOX_UID`] when we are root: no supplementary groups,
+/// no capabilities, so the user namespace bubblewrap creates maps root inside to that uid.
+pub fn drop_privileges(cmd: &mut Command) {
+    if !nix::unistd::Uid::effective().is_root() {
+        return;
+    }
+    let id = SANDBOX_UID;
+    // SAFETY: setgroups, setgid and setuid are async-signal-safe syscalls.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::unistd::setgroups(&[]).map_err(io::Error::from)?;
+            nix::unistd::setgid(nix::unistd::Gid::from_raw(id)).map_err(io::Error::from)?;
+            nix::unistd::setuid(nix::unistd::Uid::from_raw(id)).map_err(io::Error::from)?;
+            Ok(())
+        })
+    };
+}
+
+/// `bwrap ARGS -- PROGRAM ARGS...` with `cmd`'s program, arguments and environment, started as
+/// the sandbox uid (as root), with the descriptors of `layout` inherited.
+pub fn wrap(cmd: &Command, layout: &Layout) -> io::Result<Command> {
     let bwrap = which::which("bwrap").map_err(|e| io::Error::other(format!("bwrap: {e}")))?;
     let mut out = Command::new(bwrap);
-    out.args(args).arg("--").arg(cmd.get_program());
+    out.args(&layout.args).arg("--").arg(cmd.get_program());
     out.args(cmd.get_args());
+    out.current_dir("/");
     for (k, v) in cmd.get_envs() {
         match v {
             Some(v) => out.env(k, v),
             None => out.env_remove(k),
         };
     }
+    stage_mounts(&mut out, layout);
+    drop_privileges(&mut out);
     Ok(out)
+}
+
+/// As root: makes `cmd` bind the staged directories of `layout` (see `bind_fd_as`) in a private
+/// mount namespace before it drops its privileges.
+pub fn stage_mounts(cmd: &mut Command, layout: &Layout) {
+    if !layout.staged.is_empty() {
+        let staged = layout.staged.clone();
+        // SAFETY: unshare and mount are plain syscalls on C strings allocated before fork.
+        unsafe {
+            cmd.pre_exec(move || {
+                use nix::mount::{MsFlags, mount};
+                let none: Option<&std::ffi::CStr> = None;
+                nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNS)?;
+                mount(
+                    none,
+                    c"/",
+                    none,
+                    MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+                    none,
+                )?;
+                for (src, at) in &staged {
+                    mount(
+                        Some(src.as_c_str()),
+                        at.as_c_str(),
+                        none,
+                        MsFlags::MS_BIND | MsFlags::MS_REC,
+                        none,
+                    )?;
+                }
+                Ok(())
+            })
+        };
+    }
+}
+
+/// Before a step as root: gives the trees the step may write (`paths`) to the sandbox uid.
+/// Without root the step runs as the invoking user, who owns them already.
+pub fn hand_over(paths: &[&Path]) -> io::Result<()> {
+    if !nix::unistd::Uid::effective().is_root() {
+        return Ok(());
+    }
+    for p in paths {
+        super::safe_fs::chown_tree(p, 0, outside_ids())?;
+    }
+    Ok(())
+}
+
+/// After a step as root: gives back to root what the sandbox uid owns under `paths`, so a prefix
+/// left around belongs to the invoking user. Files with several hard links stay as they are
+/// (their paths are returned).
+pub fn take_back(paths: &[&Path]) -> io::Result<Vec<String>> {
+    let mut skipped = Vec::new();
+    if !nix::unistd::Uid::effective().is_root() {
+        return Ok(skipped);
+    }
+    for p in paths {
+        skipped.extend(super::safe_fs::chown_tree(p, SANDBOX_UID, (0, 0))?);
+    }
+    Ok(skipped)
 }
 
 /// Directories where maintainer scripts usually write, made writable in the prefix (when the
@@ -219,7 +466,7 @@ pub fn seed_dirs(prefix: &Path, pkgdir: &Path) -> io::Result<()> {
         if is_real_dir(&Path::new("/").join(rel))
             && super::links::link_on_path(prefix, Path::new(rel)).is_none()
         {
-            std::fs::create_dir_all(prefix.join(rel))?;
+            super::safe_fs::mkdir_all_beneath(prefix, Path::new(rel))?;
         }
     }
     let walk = walkdir::WalkDir::new(pkgdir)
@@ -241,7 +488,7 @@ pub fn seed_dirs(prefix: &Path, pkgdir: &Path) -> io::Result<()> {
                     link.display()
                 )));
             }
-            std::fs::create_dir_all(prefix.join(rel))?;
+            super::safe_fs::mkdir_all_beneath(prefix, rel)?;
         }
     }
     Ok(())

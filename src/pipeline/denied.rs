@@ -41,9 +41,23 @@ fn candidates(line: &str) -> Vec<String> {
     out
 }
 
+/// The markers of a write refused by a read-only mount: under bubblewrap a "Permission
+/// denied" is a read of a file the step's uid cannot read (as root, root's own files), not a
+/// refused write, and must not fail the step.
+const READ_ONLY_MARKERS: &[&str] = &["Read-only file system", "Errno 30", "EROFS"];
+
 /// Adds to `found` each path outside `allowed` that `line` reports as denied.
 pub fn scan(line: &str, allowed: &[PathBuf], found: &mut Vec<String>) {
-    if !MARKERS.iter().any(|m| line.contains(m)) {
+    scan_markers(MARKERS, line, allowed, found);
+}
+
+/// [`scan`] for bubblewrap: only read-only-filesystem errors count.
+pub fn scan_read_only(line: &str, allowed: &[PathBuf], found: &mut Vec<String>) {
+    scan_markers(READ_ONLY_MARKERS, line, allowed, found);
+}
+
+fn scan_markers(markers: &[&str], line: &str, allowed: &[PathBuf], found: &mut Vec<String>) {
+    if !markers.iter().any(|m| line.contains(m)) {
         return;
     }
     for c in candidates(line) {

@@ -1,49 +1,50 @@
 //! Running dpkg on the prefix, in the way the isolation allows.
 //!
-//! - overlay namespace or bubblewrap: the prefix stands in for `/`; dpkg runs with its default
-//!   paths and the maintainer scripts find the rules where wazo-plugind's scripts expect them.
-//! - Landlock, or no isolation with `--unsafe-host`: `dpkg --root=PREFIX
+//! - bubblewrap (namespaces, for every user): the prefix stands in for `/`; dpkg runs with its
+//!   default paths and the maintainer scripts find the rules where wazo-plugind's scripts expect
+//!   them.
+//! - Landlock or no isolation, with `--unsafe-host`: `dpkg --root=PREFIX
 //!   --force-script-chrootless`; after unpacking, the package's maintainer scripts are made to
 //!   call `$DPKG_ROOT/usr/lib/wazo-plugind/...` (dpkg sets `DPKG_ROOT` to the prefix), then
 //!   `--configure` runs them. Under Landlock every write outside the prefix and the work dir is
 //!   denied (a rules script writing `/etc/...` fails, naming the path).
-//! - no isolation: dpkg only unpacks and removes; the maintainer scripts are deleted before
-//!   they could run on the host.
+//! - Landlock or no isolation, without `--unsafe-host`: dpkg only unpacks and removes; the
+//!   maintainer scripts are deleted before they could run on the host.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::install::{Action, DpkgRun, diff, installed_list, prepare_prefix, snapshot};
 use super::run::{self, Exit, Outcome};
-use super::sandbox::{self, Isolation};
+use super::sandbox::Isolation;
 use super::stage::Work;
 use super::stubs::Stubs;
-use super::{Options, PipelineError, Progress, Step, bwrap, denied, landlock_jail};
+use super::{Options, PipelineError, Progress, Step, bwrap, denied, landlock_jail, safe_fs};
 
 const SCRIPTS: [&str; 3] = ["postinst", "prerm", "postrm"];
 
-fn info(prefix: &Path, package: &str, script: &str) -> PathBuf {
-    prefix.join(format!("var/lib/dpkg/info/{package}.{script}"))
+fn info_rel(package: &str, script: &str) -> PathBuf {
+    PathBuf::from(format!("var/lib/dpkg/info/{package}.{script}"))
 }
 
 /// Makes the installed maintainer scripts of `package` find the rules under `$DPKG_ROOT`.
 fn rebase_scripts(prefix: &Path, package: &str) -> std::io::Result<()> {
     for s in SCRIPTS {
-        let path = info(prefix, package, s);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let rel = info_rel(package, s);
+        let Ok(bytes) = safe_fs::read_beneath(prefix, &rel, 1 << 20) else {
             continue;
         };
-        let text = text
+        let text = String::from_utf8_lossy(&bytes)
             .replace("\nRULEFILE=/", "\nRULEFILE=\"$DPKG_ROOT\"/")
             .replace("\nBACKUP=/", "\nBACKUP=\"$DPKG_ROOT\"/");
-        std::fs::write(&path, text)?;
+        safe_fs::write_beneath(prefix, &rel, text.as_bytes(), 0o755, true)?;
     }
     Ok(())
 }
 
 fn drop_scripts(prefix: &Path, package: &str) {
     for s in SCRIPTS {
-        let _ = std::fs::remove_file(info(prefix, package, s));
+        let _ = safe_fs::remove_beneath(prefix, &info_rel(package, s));
     }
 }
 
@@ -55,6 +56,7 @@ struct Runner<'a> {
     opts: &'a Options,
     rooted: bool,
     denied: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl Runner<'_> {
@@ -85,36 +87,75 @@ impl Runner<'_> {
         let mut allowed = vec![self.work.root.clone()];
         let mut layout = None;
         match self.work.isolation {
-            Isolation::OverlayNamespace => {
-                let spec = self.work.overlay(Some(self.prefix), Path::new("/"));
-                sandbox::confine(&mut cmd, &spec).map_err(io("setting up the sandbox"))?;
-            }
-            Isolation::Bubblewrap => {
+            Isolation::Bubblewrap | Isolation::Namespaces => {
                 let opaque = [PathBuf::from("/var/lib/dpkg")];
-                let l = bwrap::install_layout(self.prefix, &self.work.root, &opaque)
-                    .map_err(io("setting up bubblewrap"))?;
-                cmd = bwrap::wrap(&cmd, &l.args).map_err(io("setting up bubblewrap"))?;
+                bwrap::hand_over(&[self.prefix, &self.stubs.log_dir])
+                    .map_err(io("handing the prefix to the sandbox uid"))?;
+                let debs = self.work.subdir("debs").map_err(io("creating debs"))?;
+                let binds = bwrap::WorkBinds {
+                    writable: vec![self.stubs.log_dir.clone()],
+                    readonly: vec![self.stubs.dir.clone(), debs],
+                };
+                // The caller's HOME may be unreadable for the sandbox uid (dpkg reads
+                // ~/.dpkg.cfg): the step's own /tmp instead.
+                cmd.env("HOME", "/tmp");
+                let stage = self.work.root.join("binds");
+                let l =
+                    bwrap::install_layout(self.prefix, &binds, &opaque, self.opts.network, &stage)
+                        .map_err(io("setting up bubblewrap"))?;
+                cmd = if self.work.isolation == Isolation::Bubblewrap {
+                    bwrap::wrap(&cmd, &l)
+                } else {
+                    super::userns::wrap(&cmd, &l, &self.work.root.join("nsroot"))
+                }
+                .map_err(io("setting up the sandbox"))?;
                 layout = Some(l);
             }
             Isolation::Landlock => {
                 allowed.push(self.prefix.to_path_buf());
-                let tmp = self.work.root.join("tmp");
-                std::fs::create_dir_all(&tmp).map_err(io("creating tmp"))?;
+                let tmp = self.work.subdir("tmp").map_err(io("creating tmp"))?;
                 cmd.env("TMPDIR", &tmp).current_dir("/");
                 landlock_jail::confine(&mut cmd, &allowed).map_err(io("setting up Landlock"))?;
             }
             Isolation::Unconfined => {}
         }
         let scan = super::stage::work_confined_by_denial(self.work.isolation);
+        let isolation = self.work.isolation;
         let found = &mut self.denied;
         let outcome = run::run(&mut cmd, self.opts.timeout, &mut |l| {
             progress.output(l);
             if scan {
-                denied::scan(l, &allowed, found);
+                if isolation.namespaces() {
+                    denied::scan_read_only(l, &allowed, found);
+                } else {
+                    denied::scan(l, &allowed, found);
+                }
             }
         });
         if let Some(l) = layout {
-            bwrap::cleanup(&l.mountpoints);
+            bwrap::cleanup(self.prefix, &l.mountpoints);
+        }
+        // Before taking the prefix back: chown clears setuid bits silently, and they must be
+        // reported.
+        let stripped = safe_fs::make_safe(self.prefix);
+        for p in &stripped.setid {
+            self.warnings.push(format!(
+                "{}: setuid/setgid bit cleared in the prefix",
+                super::escape_control(p)
+            ));
+        }
+        for p in &stripped.special {
+            self.warnings.push(format!(
+                "{}: FIFO, socket or device node deleted from the prefix",
+                super::escape_control(p)
+            ));
+        }
+        let skipped = bwrap::take_back(&[self.prefix]).map_err(io("taking the prefix back"))?;
+        for s in skipped {
+            self.warnings.push(format!(
+                "{}: has several hard links, left owned by the sandbox uid",
+                super::escape_control(&s)
+            ));
         }
         outcome.map_err(io("starting dpkg"))
     }
@@ -160,19 +201,14 @@ pub fn dpkg(
     let io = |c: &str| PipelineError::io(step, c.to_string());
     let isolation = work.isolation;
     prepare_prefix(prefix, isolation).map_err(io("preparing the prefix"))?;
-    let stubs = Stubs::create(&work.root.join("stubs")).map_err(io("writing the stubs"))?;
+    let stubs = Stubs::create(&work.root).map_err(io("writing the stubs"))?;
     let before = snapshot(prefix);
     let own_before = installed_list(prefix, package);
     let rooted = isolation.prefix_is_root();
-    let scripts = isolation != Isolation::Unconfined || opts.unsafe_host;
+    let scripts = isolation.runs_maintainer_steps() || opts.unsafe_host;
     let placed = if rooted {
-        let which = if isolation == Isolation::Bubblewrap {
-            super::stubs::ABSOLUTE_BWRAP
-        } else {
-            super::stubs::ABSOLUTE
-        };
         stubs
-            .place_absolute(prefix, which)
+            .place_absolute(prefix, super::stubs::ABSOLUTE_BWRAP)
             .map_err(io("writing the stubs"))?
     } else {
         Vec::new()
@@ -180,7 +216,7 @@ pub fn dpkg(
     if !scripts {
         drop_scripts(prefix, package);
     }
-    if isolation == Isolation::Bubblewrap && matches!(action, Action::Install(_)) {
+    if isolation.namespaces() && matches!(action, Action::Install(_)) {
         bwrap::seed_dirs(prefix, &work.pkgdir()).map_err(io("preparing the prefix"))?;
     }
     let mut runner = Runner {
@@ -191,18 +227,18 @@ pub fn dpkg(
         opts,
         rooted,
         denied: Vec::new(),
+        warnings: Vec::new(),
     };
     let (shown, result) = match action {
         Action::Install(deb) => {
-            let inside = runner.work.root.join("debs");
-            std::fs::create_dir_all(&inside).map_err(io("copying the .deb"))?;
             let name = deb
                 .file_name()
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("plugin.deb"));
-            let copy = inside.join(&name);
+            let copy = runner.work.root.join("debs").join(&name);
             if deb != &copy {
-                std::fs::copy(deb, &copy).map_err(io("copying the .deb"))?;
+                safe_fs::copy_into(&runner.work.root, &Path::new("debs").join(&name), deb)
+                    .map_err(io("copying the .deb"))?;
             }
             if rooted {
                 let r = runner.run(&["--install".as_ref(), copy.as_os_str()], step, progress);
@@ -231,7 +267,8 @@ pub fn dpkg(
         ),
     };
     let denied = std::mem::take(&mut runner.denied);
-    Stubs::remove_absolute(&placed);
+    let warnings = std::mem::take(&mut runner.warnings);
+    Stubs::remove_absolute(prefix, &placed);
     let outcome = result?;
     let calls = stubs.calls().map_err(io("reading the stub log"))?;
     let after = snapshot(prefix);
@@ -267,5 +304,6 @@ pub fn dpkg(
         changed,
         scripts_ran: scripts,
         denied,
+        warnings,
     })
 }

@@ -35,6 +35,14 @@ pub enum PipelineError {
         /// What to do about it.
         hint: String,
     },
+    /// A signal (SIGINT, SIGTERM, SIGHUP) stopped the pipeline between or during steps; the
+    /// running step was killed. Exit code 128 + the signal (130 for Ctrl-C).
+    Interrupted {
+        /// The step that was running or about to start.
+        step: Step,
+        /// The signal number.
+        signal: i32,
+    },
     /// An I/O failure on our side. Exit code 3.
     Io {
         /// The step.
@@ -47,11 +55,18 @@ pub enum PipelineError {
 }
 
 impl PipelineError {
-    /// The CLI exit code: 1 failed step, 2 usage, 3 internal.
+    /// The CLI exit code: 1 failed step, 2 usage, 3 internal, 128 + signal when interrupted
+    /// (130 for SIGINT).
     pub fn exit_code(&self) -> u8 {
+        let by_signal = |s: i32| u8::try_from(128 + s.clamp(1, 127)).unwrap_or(130);
         match self {
             PipelineError::Usage(_) => 2,
             PipelineError::Io { .. } => 3,
+            PipelineError::Interrupted { signal, .. } => by_signal(*signal),
+            PipelineError::StepFailed {
+                exit: Exit::Interrupted,
+                ..
+            } => by_signal(super::run::interrupt_signal().unwrap_or(2)),
             _ => 1,
         }
     }
@@ -61,7 +76,8 @@ impl PipelineError {
         match self {
             PipelineError::StepFailed { step, .. }
             | PipelineError::Invalid { step, .. }
-            | PipelineError::Io { step, .. } => Some(*step),
+            | PipelineError::Io { step, .. }
+            | PipelineError::Interrupted { step, .. } => Some(*step),
             PipelineError::Metadata(_) => Some(Step::Validating),
             PipelineError::Usage(_) => None,
         }
@@ -113,6 +129,9 @@ impl fmt::Display for PipelineError {
                     write!(f, "\n  help: {hint}")?;
                 }
                 Ok(())
+            }
+            PipelineError::Interrupted { step, signal } => {
+                write!(f, "{}: interrupted by signal {signal}", step.name())
             }
             PipelineError::Io {
                 step,

@@ -1,18 +1,14 @@
 //! Installing into and removing from a local prefix with dpkg, maintainer scripts included.
 //!
-//! With the overlay sandbox, dpkg runs inside a mount namespace whose `/` is the host's root
-//! overlaid by the prefix: the package's files, dpkg's database (`/var/lib/dpkg`, made opaque so
-//! the host's database is hidden) and whatever `rules install` writes all land in the prefix, and
-//! the maintainer scripts find `/usr/lib/wazo-plugind/plugins/<ns>/<name>/wazo/rules` where they
-//! expect it. The other isolations (bubblewrap, Landlock, none) are in `dpkg_run.rs`; this file
-//! holds the prefix's preparation, snapshots and dpkg's file lists.
+//! The dpkg runs themselves are in `dpkg_run.rs`; this file holds the prefix's preparation, its
+//! lock, the check of dpkg's state left by a killed run, snapshots and dpkg's file lists.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::run::Outcome;
-use super::sandbox::{self, Isolation};
+use super::sandbox::Isolation;
 use super::scripts;
 use super::stubs::StubCall;
 
@@ -41,6 +37,9 @@ pub struct DpkgRun {
     pub scripts_ran: bool,
     /// Paths outside the prefix a maintainer step was refused (bubblewrap, Landlock).
     pub denied: Vec<String>,
+    /// What we changed after the step to keep the prefix safe (setuid bits cleared, FIFOs
+    /// deleted...).
+    pub warnings: Vec<String>,
 }
 
 /// Creates what dpkg needs in the prefix (`var/lib/dpkg/{status,updates,info}`, `var/log`) and
@@ -59,20 +58,99 @@ pub fn prepare_prefix(prefix: &Path, isolation: Isolation) -> std::io::Result<()
             target.display()
         )));
     }
-    let admin = prefix.join("var/lib/dpkg");
-    std::fs::create_dir_all(admin.join("updates"))?;
-    std::fs::create_dir_all(admin.join("info"))?;
-    std::fs::create_dir_all(prefix.join("var/log"))?;
-    std::fs::create_dir_all(prefix.join(scripts::BACKUP_DIR.trim_start_matches('/')))?;
-    for f in [admin.join("status"), prefix.join("var/log/dpkg.log")] {
-        if f.symlink_metadata().is_err() {
-            std::fs::write(f, "")?;
+    let _ = isolation;
+    use super::safe_fs::{mkdir_all_beneath, write_beneath};
+    for d in [
+        "var/lib/dpkg/updates",
+        "var/lib/dpkg/info",
+        "var/log",
+        scripts::BACKUP_DIR.trim_start_matches('/'),
+    ] {
+        mkdir_all_beneath(prefix, Path::new(d))?;
+    }
+    for f in ["var/lib/dpkg/status", "var/log/dpkg.log"] {
+        if prefix.join(f).symlink_metadata().is_err() {
+            write_beneath(prefix, Path::new(f), b"", 0o644, false)?;
         }
     }
-    if isolation == Isolation::OverlayNamespace {
-        sandbox::make_opaque(&admin)?;
-    }
     Ok(())
+}
+
+/// The lock file in a prefix: held (flock) for the whole run.
+pub const LOCK_FILE: &str = ".wazo-plugin.lock";
+
+/// An exclusive lock on a prefix, released when dropped.
+#[derive(Debug)]
+pub struct PrefixLock {
+    _lock: nix::fcntl::Flock<std::fs::File>,
+}
+
+/// Takes the lock of `prefix`, failing at once (`ErrorKind::WouldBlock`, with a message naming
+/// the prefix) when another run holds it.
+pub fn lock_prefix(prefix: &Path) -> std::io::Result<PrefixLock> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = prefix.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC | nix::libc::O_NONBLOCK)
+        .mode(0o644)
+        .open(&path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(PrefixLock { _lock: lock }),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "{} is in use by another wazo-plugin run (it holds {}); wait for it to finish",
+                prefix.display(),
+                path.display()
+            ),
+        )),
+        Err((_, e)) => Err(std::io::Error::other(format!(
+            "locking {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// What `dpkg --audit` says about the prefix's database: empty when every package is fully
+/// installed or removed. A run killed in the middle of dpkg leaves packages half-installed or
+/// half-configured; going on would build on a broken state.
+pub fn audit(prefix: &Path) -> std::io::Result<Vec<String>> {
+    if prefix
+        .join("var/lib/dpkg/status")
+        .symlink_metadata()
+        .is_err()
+    {
+        return Ok(Vec::new());
+    }
+    let Ok(dpkg) = which::which("dpkg") else {
+        return Ok(Vec::new());
+    };
+    let out = std::process::Command::new(dpkg)
+        .arg(format!("--root={}", prefix.display()))
+        .args(["--force-not-root", "--audit"])
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .map(|l| super::escape_control(l).into_owned())
+        .collect();
+    if !out.status.success() && lines.is_empty() {
+        lines.push(
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .map(|l| super::escape_control(l).into_owned())
+                .unwrap_or_else(|| "dpkg --audit failed".into()),
+        );
+    }
+    Ok(lines)
 }
 
 /// A fingerprint per path of the prefix, without dpkg's own database and log.
@@ -82,7 +160,9 @@ pub fn snapshot(prefix: &Path) -> BTreeMap<String, (u32, u64, i64, i64)> {
         .into_iter()
         .filter_entry(|e| {
             let rel = e.path().strip_prefix(prefix).unwrap_or(e.path());
-            rel != Path::new("var/lib/dpkg") && rel != Path::new("var/log/dpkg.log")
+            rel != Path::new("var/lib/dpkg")
+                && rel != Path::new("var/log/dpkg.log")
+                && rel != Path::new(LOCK_FILE)
         })
         .flatten()
         .filter_map(|e| {
@@ -117,7 +197,7 @@ pub(crate) fn diff(
         .iter()
         .filter(|(k, v)| {
             let is_dir = v.0 & 0o170000 == 0o040000;
-            // A directory changes whenever its entries do; one the host has is an overlay copy-up.
+            // A directory changes whenever its entries do; one the host has was seeded for the sandbox.
             before.get(*k) != Some(v)
                 && !(is_dir && (before.contains_key(*k) || Path::new(k).is_dir()))
         })

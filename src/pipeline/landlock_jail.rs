@@ -22,7 +22,6 @@ const DEVICES: &[&str] = &[
     "/dev/full",
     "/dev/tty",
     "/dev/pts",
-    "/dev/shm",
     "/dev/random",
     "/dev/urandom",
 ];

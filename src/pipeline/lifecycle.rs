@@ -65,10 +65,10 @@ pub struct TestReport {
 }
 
 /// Why the maintainer steps were skipped.
-pub const NOT_RUN: &str = "no isolation available (no root for the overlay namespace, no usable bubblewrap, no Landlock): the maintainer steps (rules install, uninstall, postrm) were NOT run; install bubblewrap, or pass --unsafe-host to run them on this host";
+pub const NOT_RUN: &str = "no namespace sandbox available (bubblewrap missing or user namespaces disabled): the maintainer steps (rules install, uninstall, postrm) were NOT run; install bubblewrap, or pass --unsafe-host to run them on this host";
 
 /// What `--unsafe-host` did.
-pub const UNSAFE_RAN: &str = "--unsafe-host: the maintainer steps ran on this host, unconfined";
+pub const UNSAFE_RAN: &str = "--unsafe-host: the maintainer steps ran on this host without namespaces (at most Landlock's write rules)";
 
 /// Refuses to install when a directory of the package is a symlink in the prefix: dpkg would
 /// write through it, out of the prefix.
@@ -95,6 +95,9 @@ fn timed<T>(
     step: Step,
     f: impl FnOnce(&mut dyn Progress) -> Result<T, PipelineError>,
 ) -> Result<T, PipelineError> {
+    if let Some(signal) = super::run::interrupt_signal() {
+        return Err(PipelineError::Interrupted { step, signal });
+    }
     let start = Instant::now();
     progress.step_started(step);
     let result = f(progress);
@@ -144,7 +147,13 @@ fn build_and_package(
 ) -> Result<(Work, PackageReport), PipelineError> {
     let (mut work, meta) = prepare(path, opts, progress)?;
     package::build(&mut work, opts, progress)?;
-    let out = out_dir.map_or_else(|| work.root.join("out"), Path::to_path_buf);
+    let out = match out_dir {
+        Some(o) => o.to_path_buf(),
+        None => work.subdir("out").map_err(PipelineError::io(
+            Step::Packaging,
+            "creating the output dir",
+        ))?,
+    };
     let report = package::package(&mut work, &meta, &out, opts, progress)?;
     Ok((work, report))
 }
@@ -173,6 +182,39 @@ fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
     Ok(canon)
 }
 
+/// Locks the prefix and refuses a dpkg state left half-done by a killed run.
+fn claim_prefix(prefix: &Path, step: Step) -> Result<install::PrefixLock, PipelineError> {
+    let lock = install::lock_prefix(prefix).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            PipelineError::Invalid {
+                step,
+                message: e.to_string(),
+                hint: "one run per prefix at a time".into(),
+            }
+        } else {
+            PipelineError::Io {
+                step,
+                context: "locking the prefix".into(),
+                source: e,
+            }
+        }
+    })?;
+    let problems =
+        install::audit(prefix).map_err(PipelineError::io(step, "running dpkg --audit"))?;
+    if !problems.is_empty() {
+        return Err(PipelineError::Invalid {
+            step,
+            message: format!(
+                "the dpkg database of {} is half-done (an earlier run was killed during dpkg?): {}",
+                prefix.display(),
+                problems.join(" / ")
+            ),
+            hint: "start over with a new prefix (or remove this one)".into(),
+        });
+    }
+    Ok(lock)
+}
+
 /// `install`: build, package and `dpkg -i` into `prefix`.
 pub fn install(
     path: &Path,
@@ -181,6 +223,7 @@ pub fn install(
     progress: &mut dyn Progress,
 ) -> Result<InstallReport, PipelineError> {
     let prefix = checked_prefix(prefix)?;
+    let _lock = claim_prefix(&prefix, Step::Installing)?;
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
     check_links(&prefix, &pkg)?;
     let name = pkg.meta.package_name();
@@ -230,6 +273,7 @@ pub fn uninstall(
     progress: &mut dyn Progress,
 ) -> Result<UninstallReport, PipelineError> {
     let prefix = checked_prefix(prefix)?;
+    let _lock = claim_prefix(&prefix, Step::Removing)?;
     if install::installed_list(&prefix, package).is_empty() {
         return Err(PipelineError::Usage(format!(
             "{package} is not installed in {}",
@@ -264,7 +308,10 @@ pub fn test(
     progress: &mut dyn Progress,
 ) -> Result<TestReport, PipelineError> {
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
-    let prefix = work.root.join("prefix");
+    let prefix = work
+        .subdir("prefix")
+        .map_err(PipelineError::io(Step::Installing, "creating the prefix"))?;
+    let _lock = claim_prefix(&prefix, Step::Installing)?;
     check_links(&prefix, &pkg)?;
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
@@ -293,13 +340,16 @@ pub fn test(
         Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
-    // Directories the host has too (/etc, /usr/lib...) are overlay copy-ups, not leftovers.
+    // Directories the host has too (/etc, /usr/lib...) are seeded for the sandbox, not leftovers.
     let left_behind = after
         .iter()
         .filter(|(k, v)| !before.contains_key(*k) && !is_host_dir(k, v.0))
         .map(|(k, _)| k.clone())
         .collect();
-    if work.isolation == Isolation::Unconfined {
+    for (step, run) in &steps {
+        warnings.extend(run.warnings.iter().map(|w| format!("{}: {w}", step.name())));
+    }
+    if !work.isolation.runs_maintainer_steps() {
         warnings.push(if opts.unsafe_host {
             UNSAFE_RAN.into()
         } else {

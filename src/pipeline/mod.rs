@@ -16,10 +16,12 @@ pub mod links;
 pub mod package;
 pub mod rootfs;
 pub mod run;
+pub mod safe_fs;
 pub mod sandbox;
 pub mod scripts;
 pub mod stage;
 pub mod stubs;
+pub mod userns;
 
 mod error;
 
@@ -101,13 +103,18 @@ impl Progress for NoProgress {
 /// Settings shared by every command.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Time limit of each step.
+    /// Time limit of each step, and of each phase of ours (copying, writing the `.deb`).
     pub timeout: Duration,
     /// Keep the work dir instead of deleting it.
     pub keep_work: bool,
     /// Run the maintainer steps (rules install, uninstall, postrm) even without isolation, on
     /// the host itself.
     pub unsafe_host: bool,
+    /// Which confinement to use (the command line maps `WAZO_PLUGIN_ISOLATION` to it).
+    pub isolation: isolation::Choice,
+    /// Share the host's network with the steps (builds download); false gives them a new, empty
+    /// network namespace (`--no-network`).
+    pub network: bool,
     /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
     /// 0 when `None`.
     pub source_date_epoch: Option<u64>,
@@ -119,6 +126,8 @@ impl Default for Options {
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             keep_work: false,
             unsafe_host: false,
+            isolation: isolation::Choice::Auto,
+            network: true,
             source_date_epoch: None,
         }
     }
@@ -126,3 +135,42 @@ impl Default for Options {
 
 /// Default per-step timeout: generous, builds may download and compile.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 1800;
+
+/// `text` with control characters (and other non-printing ones) escaped as `\xNN` / `\u{..}`,
+/// for printing a step's output or a file name a step chose on the user's terminal.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            if (c as u32) < 0x100 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_terminal_controls() {
+        assert_eq!(super::escape_control("ok\tline"), "ok\tline");
+        assert_eq!(
+            super::escape_control("\u{1b}]0;pwned\u{7}x\r"),
+            "\\x1b]0;pwned\\x07x\\x0d"
+        );
+        assert_eq!(super::escape_control("a\u{202e}b"), "a\\u{202e}b");
+    }
+}

@@ -90,6 +90,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         .sort_by_file_name()
     {
         let entry = entry.map_err(std::io::Error::other)?;
+        stage::refuse_special(entry.path(), entry.file_type(), "wazo/")?;
         let dest = to.join(
             entry
                 .path()
@@ -106,6 +107,38 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether the file at `path` contains `needle`, read in chunks (constant memory).
+fn file_contains(path: &Path, needle: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    if needle.is_empty() {
+        return false;
+    }
+    let Ok(mut f) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+    else {
+        return false;
+    };
+    let keep = needle.len() - 1;
+    let mut buf = vec![0u8; 64 * 1024 + keep];
+    let mut have = 0;
+    loop {
+        let n = match f.read(&mut buf[have..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        have += n;
+        if buf[..have].windows(needle.len()).any(|w| w == needle) {
+            return true;
+        }
+        let tail = have.min(keep);
+        buf.copy_within(have - tail..have, 0);
+        have = tail;
+    }
 }
 
 const USUAL_PREFIXES: &[&str] = &["/etc/", "/usr/", "/var/lib/", "/opt/"];
@@ -130,10 +163,7 @@ fn audit(pkgdir: &Path, work_root: &Path, files: &[String], plugin_dir: &str) ->
         if meta.mode() & 0o6000 != 0 {
             warnings.push(format!("{f}: setuid or setgid"));
         }
-        if meta.is_file()
-            && std::fs::read(&path)
-                .is_ok_and(|d| d.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        {
+        if meta.is_file() && file_contains(&path, needle.as_bytes()) {
             warnings.push(format!("{f}: contains the build's work dir path {needle}, which will not exist on the server"));
         }
     }
@@ -199,7 +229,13 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(work, meta, out_dir, opts.source_date_epoch.unwrap_or(0))
+    stage_and_write(
+        work,
+        meta,
+        out_dir,
+        opts.source_date_epoch.unwrap_or(0),
+        Instant::now() + opts.timeout,
+    )
 }
 
 fn stage_and_write(
@@ -207,6 +243,7 @@ fn stage_and_write(
     meta: &PluginMeta,
     out_dir: &Path,
     mtime: u64,
+    deadline: Instant,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
     let plugin_dir = scripts::installed_plugin_dir(meta);
@@ -253,7 +290,20 @@ fn stage_and_write(
     let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb(&pkgdir, &deb, mtime).map_err(io("writing the .deb"))?;
+    deb::build_deb_until(&pkgdir, &deb, mtime, Some(deadline)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            invalid(
+                format!("{e}: the package is too large to write in time"),
+                "raise --timeout",
+            )
+        } else {
+            PipelineError::Io {
+                step: Step::Packaging,
+                context: "writing the .deb".into(),
+                source: e,
+            }
+        }
+    })?;
     Ok(PackageReport {
         meta: meta.clone(),
         deb,

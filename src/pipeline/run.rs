@@ -1,10 +1,10 @@
 //! Running one step: its own process group, a timeout, merged stdout/stderr captured line by line.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +13,10 @@ use nix::unistd::Pid;
 
 /// How many output lines a failed step keeps for its report.
 pub const TAIL_LINES: usize = 40;
+
+/// The longest line kept (in bytes): the rest of a longer line is dropped, so a step printing
+/// a gigabyte without a newline costs no more memory than one printing short lines.
+pub const MAX_LINE: usize = 4096;
 
 /// How a step's process ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,14 +31,15 @@ pub enum Exit {
     Interrupted,
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_interrupt(_: nix::libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+extern "C" fn on_interrupt(sig: nix::libc::c_int) {
+    INTERRUPTED.store(sig, Ordering::SeqCst);
 }
 
-/// Makes SIGINT and SIGTERM stop the running step: its process group is killed and the step
-/// ends with [`Exit::Interrupted`]. Steps run in their own process group, so the terminal's
+/// Makes SIGINT, SIGTERM and SIGHUP stop the running step: its process group (and with it
+/// bubblewrap's PID namespace) is killed and the step ends with [`Exit::Interrupted`]; the next
+/// step does not start. Steps run in their own process group and session, so the terminal's
 /// Ctrl-C does not reach them directly; the CLI calls this once at start.
 pub fn install_interrupt_handler() -> io::Result<()> {
     let action = SigAction::new(
@@ -42,16 +47,63 @@ pub fn install_interrupt_handler() -> io::Result<()> {
         SaFlags::empty(),
         SigSet::empty(),
     );
-    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
         // SAFETY: the handler only stores to an atomic.
         unsafe { sigaction(sig, &action) }.map_err(io::Error::from)?;
     }
     Ok(())
 }
 
-/// True once SIGINT or SIGTERM arrived (after [`install_interrupt_handler`]).
+/// True once SIGINT, SIGTERM or SIGHUP arrived (after [`install_interrupt_handler`]).
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    INTERRUPTED.load(Ordering::SeqCst) != 0
+}
+
+/// The signal that interrupted us, if one did.
+pub fn interrupt_signal() -> Option<i32> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
+}
+
+/// Splits a byte stream into lines of at most [`MAX_LINE`] bytes (longer ones are cut and
+/// marked), reading in fixed-size chunks: memory stays constant whatever the step prints.
+fn read_lines(mut reader: impl Read, mut emit: impl FnMut(String) -> bool) {
+    let mut buf = [0u8; 8192];
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut cut = false;
+    let finish = |line: &mut Vec<u8>, cut: &mut bool| {
+        let mut text = super::escape_control(&String::from_utf8_lossy(line)).into_owned();
+        if *cut {
+            text.push_str(" [...]");
+        }
+        line.clear();
+        *cut = false;
+        text
+    };
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                if !emit(finish(&mut line, &mut cut)) {
+                    return;
+                }
+            } else if line.len() < MAX_LINE {
+                line.push(b);
+            } else {
+                cut = true;
+            }
+        }
+    }
+    if !line.is_empty() || cut {
+        emit(finish(&mut line, &mut cut));
+    }
 }
 
 impl Exit {
@@ -103,17 +155,10 @@ pub fn run(
     // Drop our copies of the write end (held by `cmd`) so EOF arrives when the group is gone.
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
     let pgid = Pid::from_raw(child.id() as i32);
-    let (tx, rx) = mpsc::channel::<String>();
+    // Bounded: when the display is slower than the step, the step waits on its pipe.
+    let (tx, rx) = mpsc::sync_channel::<String>(256);
     let reader_thread = std::thread::spawn(move || {
-        for line in BufReader::new(reader).split(b'\n') {
-            let Ok(line) = line else { break };
-            if tx
-                .send(String::from_utf8_lossy(&line).into_owned())
-                .is_err()
-            {
-                break;
-            }
-        }
+        read_lines(reader, |line| tx.send(line).is_ok());
     });
     let mut tail = VecDeque::with_capacity(TAIL_LINES);
     let mut take = |line: String, on_line: &mut dyn FnMut(&str)| {
@@ -177,6 +222,24 @@ mod tests {
         assert_eq!(out.exit, Exit::Code(3));
         lines.sort();
         assert_eq!(lines, ["err", "out"]);
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_controls_escaped() {
+        let mut lines = Vec::new();
+        read_lines(&b"\x1b[2Jhi\nxxxx"[..], |l| {
+            lines.push(l);
+            true
+        });
+        assert_eq!(lines, ["\\x1b[2Jhi", "xxxx"]);
+        let big = vec![b'a'; MAX_LINE * 3];
+        let mut lines = Vec::new();
+        read_lines(&big[..], |l| {
+            lines.push(l);
+            true
+        });
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].len(), MAX_LINE + " [...]".len());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::run::{self, Outcome};
-use super::sandbox::{self, Isolation, OverlaySpec};
+use super::sandbox::Isolation;
 use super::{Options, PipelineError, Progress, Step};
 use super::{bwrap, denied, landlock_jail};
 
@@ -22,23 +22,115 @@ pub struct Work {
     /// How steps are confined.
     pub isolation: Isolation,
     keep: bool,
-    counter: u32,
 }
 
 impl Drop for Work {
     fn drop(&mut self) {
-        if !self.keep {
-            let _ = sandbox::force_remove(&self.root);
+        if self.keep {
+            // A kept work dir is left around too: no setuid file or device node in it.
+            let _ = super::safe_fs::make_safe(&self.root);
+            let _ = super::bwrap::take_back(&[&self.root]);
+        } else {
+            let _ = super::safe_fs::remove_tree(&self.root);
         }
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// The prefix of our work dirs' names in the temp dir.
+pub const WORK_PREFIX: &str = "wazo-plugin-work-";
+
+/// The file naming the process that owns a work dir (`PID STARTTIME`).
+const OWNER_FILE: &str = ".wazo-plugin-owner";
+
+/// This process as `PID STARTTIME` (the start time tells a reused pid apart).
+fn owner_tag(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let start = rest.split_whitespace().nth(19)?;
+    Some(format!("{pid} {start}"))
+}
+
+fn owner_alive(tag: &str) -> bool {
+    let Some(pid) = tag
+        .split_whitespace()
+        .next()
+        .and_then(|p| p.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    owner_tag(pid).is_some_and(|now| now == tag.trim())
+}
+
+/// Deletes the work dirs of earlier runs that died without cleaning up (killed with SIGKILL):
+/// those in `tmp` named [`WORK_PREFIX`]*, owned by us (or, as root, by the sandbox uid) whose
+/// owner process is gone. Returns how many were removed.
+pub fn clean_stale(tmp: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let me = nix::unistd::Uid::effective().as_raw();
+    let sandbox = super::isolation::outside_ids().0;
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
+            continue;
+        }
+        let Ok(m) = e.path().symlink_metadata() else {
+            continue;
+        };
+        if !m.is_dir() || !(m.uid() == me || m.uid() == sandbox) {
+            continue;
+        }
+        // A work dir without an owner file is either being created right now or not ours.
+        let Ok(tag) = std::fs::read_to_string(e.path().join(OWNER_FILE)) else {
+            continue;
+        };
+        if !owner_alive(&tag) && super::safe_fs::remove_tree(&e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Refuses what cannot be copied safely: FIFOs (reading one blocks forever), sockets, devices.
+pub fn refuse_special(path: &Path, ft: std::fs::FileType, what: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device node"
+    } else {
+        return Ok(());
+    };
+    Err(std::io::Error::other(format!(
+        "{} is {kind}: {what} holds only files, directories and symlinks",
+        super::escape_control(&path.display().to_string())
+    )))
+}
+
+fn copy_tree(from: &Path, to: &Path, deadline: std::time::Instant) -> std::io::Result<()> {
     for entry in walkdir::WalkDir::new(from)
         .follow_links(false)
         .sort_by_file_name()
     {
+        if std::time::Instant::now() > deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the copy ran past --timeout",
+            ));
+        }
+        if run::interrupted() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            ));
+        }
         let entry = entry.map_err(std::io::Error::other)?;
+        refuse_special(entry.path(), entry.file_type(), "a plugin folder")?;
         let rel = entry
             .path()
             .strip_prefix(from)
@@ -79,40 +171,65 @@ impl Work {
                 source.display()
             )));
         }
+        let work = Work::scratch(opts)?;
+        let deadline = std::time::Instant::now() + opts.timeout;
+        copy_tree(source, &work.plugin, deadline).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Interrupted
+                && let Some(signal) = run::interrupt_signal()
+            {
+                PipelineError::Interrupted { step, signal }
+            } else if e.kind() == std::io::ErrorKind::TimedOut {
+                PipelineError::Invalid {
+                    step,
+                    message: format!(
+                        "copying the plugin took longer than --timeout ({}s)",
+                        opts.timeout.as_secs()
+                    ),
+                    hint: "raise --timeout, or leave large build outputs out of the plugin folder"
+                        .into(),
+                }
+            } else {
+                PipelineError::Invalid {
+                    step,
+                    message: format!("copying the plugin: {e}"),
+                    hint: "remove FIFOs, sockets and device nodes from the plugin folder".into(),
+                }
+            }
+        })?;
+        Ok(work)
+    }
+
+    /// A work dir without a plugin copy, for `uninstall` (and the start of [`Work::create`]).
+    /// Work dirs left by killed runs are deleted first.
+    pub fn scratch(opts: &Options) -> Result<Work, PipelineError> {
+        clean_stale(&std::env::temp_dir());
         let root = tempfile::Builder::new()
-            .prefix("wazo-plugin-work-")
+            .prefix(WORK_PREFIX)
             .tempdir()
-            .map_err(PipelineError::io(step, "creating the work dir"))?
+            .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?
             .keep();
+        // As root the sandbox uid must reach the staging dirs inside (see bwrap::Layout::new),
+        // without listing the work dir.
+        let mode = if nix::unistd::Uid::effective().is_root() {
+            0o711
+        } else {
+            0o700
+        };
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(mode))
+            .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?;
         let plugin = root.join("plugin");
-        let isolation = super::isolation::probe(&root);
+        let isolation = super::isolation::resolve(opts.isolation);
         let work = Work {
             root,
             plugin,
             isolation,
             keep: opts.keep_work,
-            counter: 0,
         };
-        copy_tree(source, &work.plugin).map_err(PipelineError::io(step, "copying the plugin"))?;
+        if let Some(tag) = owner_tag(std::process::id()) {
+            std::fs::write(work.root.join(OWNER_FILE), tag)
+                .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?;
+        }
         Ok(work)
-    }
-
-    /// A work dir without a plugin copy, for `uninstall`.
-    pub fn scratch(opts: &Options) -> Result<Work, PipelineError> {
-        let root = tempfile::Builder::new()
-            .prefix("wazo-plugin-work-")
-            .tempdir()
-            .map_err(PipelineError::io(Step::Extracting, "creating the work dir"))?
-            .keep();
-        let plugin = root.join("plugin");
-        let isolation = super::isolation::probe(&root);
-        Ok(Work {
-            root,
-            plugin,
-            isolation,
-            keep: opts.keep_work,
-            counter: 0,
-        })
     }
 
     /// Keeps the work dir on drop.
@@ -120,18 +237,15 @@ impl Work {
         self.keep = true;
     }
 
-    /// A fresh overlay layout under `<root>/sandbox/` with `upper` as the upper layer.
-    pub fn overlay(&mut self, upper: Option<&Path>, cwd: &Path) -> OverlaySpec {
-        self.counter += 1;
-        let base = self.root.join("sandbox");
-        let n = self.counter;
-        OverlaySpec {
-            mountpoint: base.join(format!("root-{n}")),
-            upper: upper.map_or_else(|| base.join(format!("upper-{n}")), Path::to_path_buf),
-            workdir: base.join(format!("ovl-{n}")),
-            binds: vec![self.root.clone()],
-            cwd: cwd.to_path_buf(),
-        }
+    /// `<root>/<name>`, created if missing, never through a link (a step may have planted one).
+    pub fn subdir(&self, name: &str) -> std::io::Result<PathBuf> {
+        super::safe_fs::mkdir_all_beneath(&self.root, Path::new(name))?;
+        Ok(self.root.join(name))
+    }
+
+    /// The steps' `HOME`, `<root>/home` (the user's own is read-only inside the sandbox).
+    pub fn home(&self) -> std::io::Result<PathBuf> {
+        self.subdir("home")
     }
 
     /// The packaging dir, `<plugin>/_pkg`.
@@ -196,24 +310,6 @@ pub fn check_rules(plugin: &Path, step: Step) -> Result<PathBuf, PipelineError> 
     Ok(rules)
 }
 
-/// Lists what a step left in an overlay upper layer: writes outside the allowed dirs.
-pub fn escaped_writes(upper: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(upper)
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        let is_leaf = !entry.file_type().is_dir()
-            || std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
-        if is_leaf && let Ok(rel) = entry.path().strip_prefix(upper) {
-            out.push(format!("/{}", rel.display()));
-        }
-    }
-    out
-}
-
 fn outside_hint(action: &str) -> &'static str {
     if action == "package" {
         "write only under ${pkgdir}, e.g. mkdir -p ${pkgdir}/etc/foo; files are installed by the package"
@@ -225,7 +321,10 @@ fn outside_hint(action: &str) -> &'static str {
 /// True for the mechanisms that refuse writes (rather than redirect them): the denied paths are
 /// read from the step's output.
 pub fn work_confined_by_denial(isolation: Isolation) -> bool {
-    matches!(isolation, Isolation::Bubblewrap | Isolation::Landlock)
+    matches!(
+        isolation,
+        Isolation::Bubblewrap | Isolation::Namespaces | Isolation::Landlock
+    )
 }
 
 /// Runs `wazo/rules <action>` in the plugin copy, confined, with its output and timeout.
@@ -259,22 +358,41 @@ pub fn run_rules(
         cmd.env(k, v);
     }
     let cwd = work.plugin.clone();
-    let spec = (work.isolation == Isolation::OverlayNamespace).then(|| work.overlay(None, &cwd));
     let setup = PipelineError::io(step, "setting up the sandbox");
+    let mut layout = None;
     match work.isolation {
-        Isolation::OverlayNamespace => {
-            if let Some(spec) = &spec {
-                sandbox::confine(&mut cmd, spec).map_err(setup)?;
+        Isolation::Bubblewrap | Isolation::Namespaces => {
+            let home = work
+                .home()
+                .map_err(PipelineError::io(step, "creating home"))?;
+            cmd.env("HOME", &home);
+            bwrap::hand_over(&[&work.plugin, &home]).map_err(PipelineError::io(
+                step,
+                "handing the work dir to the sandbox uid",
+            ))?;
+            let binds = bwrap::WorkBinds {
+                writable: vec![work.plugin.clone(), home],
+                readonly: Vec::new(),
+            };
+            let l = bwrap::build_args(&binds, &cwd, opts.network, &work.root.join("binds"))
+                .map_err(PipelineError::io(step, "setting up the sandbox"))?;
+            cmd = if work.isolation == Isolation::Bubblewrap {
+                bwrap::wrap(&cmd, &l)
+            } else {
+                super::userns::wrap(&cmd, &l, &work.root.join("nsroot"))
             }
-        }
-        Isolation::Bubblewrap => {
-            cmd = bwrap::wrap(&cmd, &bwrap::build_args(&work.root, &cwd)).map_err(setup)?;
+            .map_err(setup)?;
+            layout = Some(l);
         }
         Isolation::Landlock => {
-            let tmp = work.root.join("tmp");
-            std::fs::create_dir_all(&tmp).map_err(PipelineError::io(step, "creating tmp"))?;
-            cmd.env("TMPDIR", &tmp).current_dir(&cwd);
-            landlock_jail::confine(&mut cmd, std::slice::from_ref(&work.root)).map_err(setup)?;
+            let tmp = work
+                .subdir("tmp")
+                .map_err(PipelineError::io(step, "creating tmp"))?;
+            let home = work
+                .home()
+                .map_err(PipelineError::io(step, "creating home"))?;
+            cmd.env("TMPDIR", &tmp).env("HOME", &home).current_dir(&cwd);
+            landlock_jail::confine(&mut cmd, &[work.plugin.clone(), tmp, home]).map_err(setup)?;
         }
         Isolation::Unconfined => {}
     }
@@ -283,9 +401,14 @@ pub fn run_rules(
     let outcome = run::run(&mut cmd, opts.timeout, &mut |l| {
         progress.output(l);
         if work_confined_by_denial(work.isolation) {
-            denied::scan(l, &allowed, &mut denied);
+            if work.isolation.namespaces() {
+                denied::scan_read_only(l, &allowed, &mut denied);
+            } else {
+                denied::scan(l, &allowed, &mut denied);
+            }
         }
     });
+    drop(layout);
     let command = format!(
         "{}wazo/rules {action}",
         if fakeroot.is_some() { "fakeroot " } else { "" }
@@ -295,7 +418,7 @@ pub fn run_rules(
         Ok(out) if !out.exit.success() && !denied.is_empty() => Err(PipelineError::StepFailed {
             step,
             hint: format!(
-                "{} denied writes outside the work dir (the host was not changed): {}; {}",
+                "{} denied writes outside the work dir: {}; {}",
                 work.isolation.key(),
                 denied.join(", "),
                 outside_hint(action)
@@ -315,20 +438,25 @@ pub fn run_rules(
             tail: out.tail,
         }),
         Ok(out) => {
-            let escaped = spec.as_ref().map(|s| escaped_writes(&s.upper)).unwrap_or_default();
-            if escaped.is_empty() && denied.is_empty() {
+            if let Some(p) = super::safe_fs::find_special(&work.root) {
+                return Err(PipelineError::Invalid {
+                    step,
+                    message: format!(
+                        "`{command}` left {} in the work dir, a FIFO, socket or device node: refusing to go on with it",
+                        super::escape_control(&p.display().to_string())
+                    ),
+                    hint: "remove FIFOs and sockets the step creates before it exits".into(),
+                });
+            }
+            if denied.is_empty() {
                 Ok(out)
             } else {
-                let what = if escaped.is_empty() {
-                    format!("tried to write outside the work dir, denied by {}", work.isolation.key())
-                } else {
-                    "wrote outside the work dir".to_string()
-                };
                 Err(PipelineError::Invalid {
                     step,
                     message: format!(
-                        "`{command}` {what} (the host was not changed): {}",
-                        if escaped.is_empty() { &denied } else { &escaped }.join(", ")
+                        "`{command}` tried to write outside the work dir, denied by {}: {}",
+                        work.isolation.key(),
+                        denied.join(", ")
                     ),
                     hint: outside_hint(action).into(),
                 })

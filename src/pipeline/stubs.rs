@@ -5,7 +5,6 @@
 //! (a maintainer script runs inside dpkg and cannot install packages).
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Commands recorded and answered with success.
@@ -76,11 +75,18 @@ fn shell_quote(s: &str) -> String {
 /// The stub directory and its call log.
 #[derive(Debug, Clone)]
 pub struct Stubs {
-    /// Directory to put first on `PATH`.
+    /// The work dir holding both.
+    pub base: PathBuf,
+    /// Directory to put first on `PATH` (`<base>/stubs`, read-only for the steps).
     pub dir: PathBuf,
+    /// Directory of the log (`<base>/stubs-log`, the only part the steps may write).
+    pub log_dir: PathBuf,
     /// Log the stubs append to.
     pub log: PathBuf,
 }
+
+/// The largest call log read back (a step could fill it).
+const LOG_LIMIT: u64 = 1 << 20;
 
 fn stub_script(name: &str, log: &Path, refused: bool) -> String {
     let mut s = format!(
@@ -99,50 +105,64 @@ fn stub_script(name: &str, log: &Path, refused: bool) -> String {
 }
 
 impl Stubs {
-    /// Writes the stubs into `dir` (created), logging to `dir/calls.log`.
-    pub fn create(dir: &Path) -> io::Result<Stubs> {
-        std::fs::create_dir_all(dir)?;
-        let log = dir.join("calls.log");
-        std::fs::write(&log, "")?;
-        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666))?;
+    /// Writes the stubs into `<base>/stubs`, logging to `<base>/stubs-log/calls.log`, without
+    /// following any link an earlier step could have planted there.
+    pub fn create(base: &Path) -> io::Result<Stubs> {
+        use super::safe_fs::{mkdir_all_beneath, write_beneath};
+        mkdir_all_beneath(base, Path::new("stubs"))?;
+        mkdir_all_beneath(base, Path::new("stubs-log"))?;
+        let dir = base.join("stubs");
+        let log_dir = base.join("stubs-log");
+        let log = log_dir.join("calls.log");
+        write_beneath(base, Path::new("stubs-log/calls.log"), b"", 0o666, true)?;
         for (names, refused) in [(RECORDED, false), (REFUSED, true)] {
             for name in names {
-                let path = dir.join(name);
-                std::fs::write(&path, stub_script(name, &log, refused))?;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+                let rel = Path::new("stubs").join(name);
+                write_beneath(
+                    base,
+                    &rel,
+                    stub_script(name, &log, refused).as_bytes(),
+                    0o755,
+                    true,
+                )?;
             }
         }
         Ok(Stubs {
-            dir: dir.to_path_buf(),
+            base: base.to_path_buf(),
+            dir,
+            log_dir,
             log,
         })
     }
 
-    /// Puts a stub at each path of `which` ([`ABSOLUTE`], [`ABSOLUTE_BWRAP`]) under `prefix` that neither the host nor the
-    /// prefix has (the prefix is the sandbox's upper layer, so the script sees `/usr/sbin/asterisk`).
-    /// Returns the files created, for [`Stubs::remove_absolute`].
+    /// Puts a stub at each path of `which` ([`ABSOLUTE`], [`ABSOLUTE_BWRAP`]) under `prefix` that
+    /// neither the host nor the prefix has (the prefix stands in for `/`, so the script sees
+    /// `/usr/sbin/asterisk`), never through a symlink in the prefix. Returns the paths created
+    /// (relative to `prefix`), for [`Stubs::remove_absolute`].
     pub fn place_absolute(&self, prefix: &Path, which: &[&str]) -> io::Result<Vec<PathBuf>> {
         let mut placed = Vec::new();
         for abs in which {
-            let inside = prefix.join(abs.trim_start_matches('/'));
-            if Path::new(abs).exists() || inside.symlink_metadata().is_ok() {
+            let rel = PathBuf::from(abs.trim_start_matches('/'));
+            if Path::new(abs).exists() || prefix.join(&rel).symlink_metadata().is_ok() {
                 continue;
             }
             let name = abs.rsplit('/').next().unwrap_or(abs);
-            if let Some(parent) = inside.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&inside, stub_script(name, &self.log, false))?;
-            std::fs::set_permissions(&inside, std::fs::Permissions::from_mode(0o755))?;
-            placed.push(inside);
+            super::safe_fs::write_beneath(
+                prefix,
+                &rel,
+                stub_script(name, &self.log, false).as_bytes(),
+                0o755,
+                false,
+            )?;
+            placed.push(rel);
         }
         Ok(placed)
     }
 
-    /// Deletes the stubs [`Stubs::place_absolute`] created.
-    pub fn remove_absolute(placed: &[PathBuf]) {
-        for p in placed {
-            let _ = std::fs::remove_file(p);
+    /// Deletes the stubs [`Stubs::place_absolute`] created, never through a link.
+    pub fn remove_absolute(prefix: &Path, placed: &[PathBuf]) {
+        for rel in placed {
+            let _ = super::safe_fs::remove_beneath(prefix, rel);
         }
     }
 
@@ -156,12 +176,20 @@ impl Stubs {
 
     /// The calls recorded so far.
     pub fn calls(&self) -> io::Result<Vec<StubCall>> {
-        Ok(parse_log(&std::fs::read_to_string(&self.log)?))
+        let bytes =
+            super::safe_fs::read_beneath(&self.base, Path::new("stubs-log/calls.log"), LOG_LIMIT)?;
+        Ok(parse_log(&String::from_utf8_lossy(&bytes)))
     }
 
     /// Empties the log.
     pub fn clear(&self) -> io::Result<()> {
-        std::fs::write(&self.log, "")
+        super::safe_fs::write_beneath(
+            &self.base,
+            Path::new("stubs-log/calls.log"),
+            b"",
+            0o666,
+            true,
+        )
     }
 }
 
@@ -199,7 +227,7 @@ mod tests {
     #[test]
     fn records_calls() {
         let dir = tempfile::tempdir().unwrap();
-        let stubs = Stubs::create(&dir.path().join("stubs")).unwrap();
+        let stubs = Stubs::create(dir.path()).unwrap();
         let status = std::process::Command::new("sh")
             .args([
                 "-c",

@@ -14,6 +14,21 @@ pub fn write_deb<W: Write>(
     data_tar_gz: &[u8],
     mtime: u64,
 ) -> io::Result<W> {
+    write_deb_from(
+        out,
+        control_tar_gz,
+        (data_tar_gz.len() as u64, data_tar_gz),
+        mtime,
+    )
+}
+
+/// [`write_deb`] with `data.tar.gz` streamed from a reader of the given size.
+pub fn write_deb_from<W: Write, R: io::Read>(
+    out: W,
+    control_tar_gz: &[u8],
+    (data_len, data): (u64, R),
+    mtime: u64,
+) -> io::Result<W> {
     if mtime > MAX_MTIME {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -21,18 +36,22 @@ pub fn write_deb<W: Write>(
         ));
     }
     let mut ar = ar::Builder::new(out);
-    let members: [(&str, &[u8]); 3] = [
-        ("debian-binary", b"2.0\n"),
-        ("control.tar.gz", control_tar_gz),
-        ("data.tar.gz", data_tar_gz),
-    ];
-    for (name, data) in members {
-        let mut header = ar::Header::new(name.as_bytes().to_vec(), data.len() as u64);
+    let header = |name: &str, len: u64| {
+        let mut header = ar::Header::new(name.as_bytes().to_vec(), len);
         header.set_mode(0o100644);
         header.set_mtime(mtime);
         header.set_uid(0);
         header.set_gid(0);
-        ar.append(&header, data)?;
-    }
+        header
+    };
+    ar.append(&header("debian-binary", 4), &b"2.0\n"[..])?;
+    ar.append(
+        &header("control.tar.gz", control_tar_gz.len() as u64),
+        control_tar_gz,
+    )?;
+    ar.append(
+        &header("data.tar.gz", data_len),
+        io::Read::take(data, data_len),
+    )?;
     ar.into_inner()
 }

@@ -21,6 +21,27 @@ fn append<W: Write>(
     data: &[u8],
     link: Option<&Path>,
 ) -> io::Result<()> {
+    append_from(
+        out,
+        name,
+        kind,
+        mode,
+        mtime,
+        (data.len() as u64, data),
+        link,
+    )
+}
+
+/// [`append`] with the contents streamed from a reader of `size` bytes.
+fn append_from<W: Write, R: io::Read>(
+    out: &mut tar::Builder<W>,
+    name: &str,
+    kind: EntryType,
+    mode: u32,
+    mtime: u64,
+    (size, data): (u64, R),
+    link: Option<&Path>,
+) -> io::Result<()> {
     let bytes = name.as_bytes();
     if bytes.len() > NAME_LEN {
         long_record(out, EntryType::GNULongName, bytes, mtime)?;
@@ -34,7 +55,7 @@ fn append<W: Write>(
     let mut header = Header::new_gnu();
     set_name(&mut header, &bytes[..bytes.len().min(NAME_LEN)]);
     header.set_entry_type(kind);
-    header.set_size(data.len() as u64);
+    header.set_size(size);
     fill_common(&mut header, mode, mtime);
     if let Some(target) = target {
         set_field(
@@ -86,7 +107,19 @@ fn fill_common(header: &mut Header, mode: u32, mtime: u64) {
 /// A gzip-compressed tarball of everything under `root`, except the top-level entries named in
 /// `skip` (the data tarball skips `DEBIAN`). Names are `./`, `./usr/`, `./usr/lib/x`, ...
 pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>> {
-    let gz = GzEncoder::new(Vec::new(), Compression::best());
+    write_tar_gz_tree(root, skip, mtime, Vec::new(), None)
+}
+
+/// [`tar_gz_tree`] written to `sink`, file contents streamed (memory stays constant whatever
+/// the files' sizes), failing with `TimedOut` once `deadline` has passed. Returns the sink.
+pub fn write_tar_gz_tree<S: Write>(
+    root: &Path,
+    skip: &[&str],
+    mtime: u64,
+    sink: S,
+    deadline: Option<std::time::Instant>,
+) -> io::Result<S> {
+    let gz = GzEncoder::new(sink, Compression::best());
     let mut out = tar::Builder::new(gz);
     let root_mode = std::fs::metadata(root)?.permissions().mode() & 0o7777;
     append(
@@ -110,6 +143,7 @@ pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>
                     .any(|s| e.file_name() == std::ffi::OsStr::new(s)))
         });
     for entry in walk {
+        past(deadline)?;
         let entry = entry.map_err(io::Error::other)?;
         let rel = entry
             .path()
@@ -143,16 +177,32 @@ pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>
                 Some(&target),
             )?;
         } else if ft.is_file() {
-            let data = std::fs::read(entry.path())?;
-            append(
+            use std::os::unix::fs::OpenOptionsExt;
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+                .open(entry.path())?;
+            let size = file.metadata()?.len();
+            let mut counted = Counted {
+                inner: io::Read::take(file, size),
+                n: 0,
+                deadline,
+            };
+            append_from(
                 &mut out,
                 &format!("./{rel}"),
                 EntryType::Regular,
                 mode,
                 mtime,
-                &data,
+                (size, &mut counted),
                 None,
             )?;
+            if counted.n != size {
+                return Err(io::Error::other(format!(
+                    "{}: changed size while being packaged",
+                    entry.path().display()
+                )));
+            }
         } else {
             return Err(io::Error::other(format!(
                 "{}: only files, directories and symlinks can be packaged",
@@ -161,4 +211,30 @@ pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>
         }
     }
     out.into_inner()?.finish()
+}
+
+fn past(deadline: Option<std::time::Instant>) -> io::Result<()> {
+    if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+        return Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "writing the .deb ran past --timeout",
+        ));
+    }
+    Ok(())
+}
+
+/// A reader that counts the bytes it gave and stops at the deadline.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+    deadline: Option<std::time::Instant>,
+}
+
+impl<R: io::Read> io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        past(self.deadline)?;
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
 }
