@@ -468,3 +468,44 @@ fn path_diagnostics_snapshots() {
         insta::assert_snapshot!(code, renderings(&report));
     }
 }
+
+/// A shellcheck that floods its output is stopped at the output limit and reported (WP901 with
+/// the reason), instead of filling the memory or hanging the lint; an editor buffer, fed on
+/// stdin, is bounded the same way.
+#[cfg(unix)]
+#[test]
+fn a_flooding_shellcheck_is_stopped_and_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let fake = tmp.path().join("shellcheck");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nexec yes 'flood flood flood flood flood flood'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let on_disk = wazo_plugin::plugin::load::Plugin::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/helloworld"),
+        std::path::Path::new("myplugin"),
+    );
+    let buffer = wazo_plugin::plugin::load::Plugin::from_text(
+        std::path::Path::new("buffer"),
+        None,
+        Some("#!/bin/sh\necho $1\n".into()),
+    );
+    for plugin in [on_disk, buffer] {
+        let report = wazo_plugin::lint::lint_plugins(
+            std::slice::from_ref(&plugin),
+            &wazo_plugin::lint::LintOptions::default(),
+            Some(&fake),
+        );
+        let failed: Vec<&str> = report.plugins[0]
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "WP901")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(failed.len(), 1, "{:#?}", report.plugins[0].diagnostics);
+        assert!(failed[0].contains("more than 64 MiB"), "{failed:?}");
+    }
+}
