@@ -451,3 +451,42 @@ fn as_root_a_prefix_under_a_private_dir_works_and_ends_owned_by_root() {
         report.run.warnings
     );
 }
+
+/// The checks on shipped files run on the staged package too: a conf.d file lint cannot see in
+/// the rules script (unpacked from an archive) is judged there, and reported once.
+#[test]
+fn the_staged_package_is_checked_for_what_lint_could_not_see() {
+    if !have("tar") {
+        return;
+    }
+    let p = plugin(
+        "name: a\nnamespace: b\nversion: '1.0'\nplugin_format_version: 1\n",
+        "#!/bin/sh\ncase \"$1\" in\n  build) ;;\n  package) tar --no-same-owner -xf conf.tar -C \"$pkgdir\" ;;\n  install|uninstall|postrm) systemctl restart wazo-calld ;;\n  *) exit 1 ;;\nesac\n",
+    );
+    let conf = p.path().join("src/etc/wazo-calld/conf.d");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(conf.join("50-a.yaml"), "enabled_plugins:\n  a: true\n").unwrap();
+    let ok = Command::new("tar")
+        .arg("-cf")
+        .arg(p.path().join("conf.tar"))
+        .arg("-C")
+        .arg(p.path().join("src"))
+        .arg("etc")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let out = tempfile::tempdir().unwrap();
+    let report =
+        lifecycle::package(p.path(), out.path(), &Options::default(), &mut NoProgress).unwrap();
+    let found: Vec<&String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.contains("[WP501]"))
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.warnings);
+    assert!(
+        found[0].contains("/etc/wazo-calld/conf.d/50-a.yaml"),
+        "{found:?}"
+    );
+}

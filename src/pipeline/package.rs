@@ -143,6 +143,38 @@ fn file_contains(path: &Path, needle: &[u8]) -> bool {
 
 const USUAL_PREFIXES: &[&str] = &["/etc/", "/usr/", "/var/lib/", "/opt/"];
 
+/// The checks on what a plugin ships, run on the staged tree, which is exact where lint reads
+/// the package arm (an archive unpacked, a generated file): what they find that the same checks
+/// do not find from the rules script, as warnings.
+fn staged_findings(work: &Work, pkgdir: &Path) -> Vec<String> {
+    use crate::diagnostic::{Diagnostic, Severity};
+    use crate::lint::{LintOptions, shipped};
+    let plugin = crate::plugin::load::Plugin::load(&work.plugin, Path::new(""));
+    let options = LintOptions::default();
+    let found = |staged: Option<&crate::plugin::shipped::Shipped>| {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        shipped::lint(&plugin, &options, staged, &mut out);
+        out.retain(|d| d.severity >= Severity::Warning);
+        out
+    };
+    let from_rules = found(None);
+    let staged = crate::plugin::shipped::Shipped::from_staged(pkgdir);
+    found(Some(&staged))
+        .into_iter()
+        .filter(|d| {
+            !from_rules
+                .iter()
+                .any(|r| r.code == d.code && r.message == d.message)
+        })
+        .map(|d| {
+            format!(
+                "in the built package ({}): {} [{}]",
+                d.severity, d.message, d.code
+            )
+        })
+        .collect()
+}
+
 /// Audits the staged tree: unusual locations, modes, leaked work paths, emptiness.
 fn audit(pkgdir: &Path, work_root: &Path, files: &[String], plugin_dir: &str) -> Vec<String> {
     let mut warnings = Vec::new();
@@ -287,7 +319,8 @@ fn stage_and_write(
     write_file(&debian.join("prerm"), &scripts::prerm(meta), 0o755)?;
     write_file(&debian.join("postrm"), &scripts::postrm(meta), 0o755)?;
     let files = installed_files(&pkgdir);
-    let warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
+    let mut warnings = audit(&pkgdir, &work.root, &files, &plugin_dir);
+    warnings.extend(staged_findings(work, &pkgdir));
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
     deb::build_deb_until(&pkgdir, &deb, mtime, Some(deadline)).map_err(|e| {
