@@ -36,7 +36,6 @@ pub fn diff(report: &PluginReport, select: impl Fn(&Diagnostic) -> bool) -> (Str
     let chosen: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| select(d)).collect();
     let plan = plan(chosen.iter().copied());
     let mut out = String::new();
-    let mut outcome = Outcome::default();
     let mut failed: Vec<(PathBuf, String)> = Vec::new();
     for (file, edits) in &plan.edits {
         let shown = report.display.join(file);
@@ -70,32 +69,13 @@ pub fn diff(report: &PluginReport, select: impl Fn(&Diagnostic) -> bool) -> (Str
             shown.display()
         ));
     }
-    for &i in &plan.accepted {
-        let d = chosen[i];
-        let Some(fix) = &d.fix else { continue };
-        let files = action_files(&fix.actions);
-        match failed.iter().find(|(f, _)| files.contains(f)) {
-            Some((file, reason)) => outcome.skipped.push(Skipped {
-                code: d.code.to_string(),
-                description: fix.description.clone(),
-                reason: format!("{}: {reason}", report.display.join(file).display()),
-            }),
-            None => outcome.applied.push(Applied {
-                code: d.code.to_string(),
-                files: files.iter().map(|f| report.display.join(f)).collect(),
-                description: fix.description.clone(),
-            }),
-        }
-    }
-    for &i in &plan.overlapping {
-        if let Some(fix) = &chosen[i].fix {
-            outcome.skipped.push(Skipped {
-                code: chosen[i].code.to_string(),
-                description: fix.description.clone(),
-                reason: "it overlaps another fix; run --fix again after this one".into(),
-            });
-        }
-    }
+    let outcome = outcome_of(
+        report,
+        &chosen,
+        &plan,
+        &failed,
+        "run --fix again after this one",
+    );
     (out, outcome)
 }
 
@@ -208,7 +188,6 @@ impl Plan {
 pub fn apply(root: &Path, report: &PluginReport, select: impl Fn(&Diagnostic) -> bool) -> Outcome {
     let chosen: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| select(d)).collect();
     let plan = plan(chosen.iter().copied());
-    let mut outcome = Outcome::default();
     let mut failed: Vec<(PathBuf, String)> = Vec::new();
     for (file, edits) in &plan.edits {
         let result = match report.source(file) {
@@ -224,6 +203,19 @@ pub fn apply(root: &Path, report: &PluginReport, select: impl Fn(&Diagnostic) ->
             failed.push((file.clone(), e));
         }
     }
+    outcome_of(report, &chosen, &plan, &failed, "run --fix again")
+}
+
+/// What became of each fix of a plan: applied, or skipped because its file failed (`failed`)
+/// or because it overlaps another (`again` says what to do).
+fn outcome_of(
+    report: &PluginReport,
+    chosen: &[&Diagnostic],
+    plan: &Plan,
+    failed: &[(PathBuf, String)],
+    again: &str,
+) -> Outcome {
+    let mut outcome = Outcome::default();
     for &i in &plan.accepted {
         let d = chosen[i];
         let Some(fix) = &d.fix else { continue };
@@ -242,12 +234,11 @@ pub fn apply(root: &Path, report: &PluginReport, select: impl Fn(&Diagnostic) ->
         }
     }
     for &i in &plan.overlapping {
-        let d = chosen[i];
-        if let Some(fix) = &d.fix {
+        if let Some(fix) = &chosen[i].fix {
             outcome.skipped.push(Skipped {
-                code: d.code.to_string(),
+                code: chosen[i].code.to_string(),
                 description: fix.description.clone(),
-                reason: "it overlaps another fix; run --fix again".into(),
+                reason: format!("it overlaps another fix; {again}"),
             });
         }
     }

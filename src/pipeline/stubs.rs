@@ -193,7 +193,8 @@ impl Stubs {
     }
 }
 
-fn parse_log(text: &str) -> Vec<StubCall> {
+/// Reads the stubs' log: `CALL [!]program`, then `ARG` lines, then `END` (`!`: refused).
+pub(crate) fn parse_log(text: &str) -> Vec<StubCall> {
     let mut calls = Vec::new();
     let mut current: Option<StubCall> = None;
     for line in text.lines() {

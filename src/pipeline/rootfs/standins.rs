@@ -252,28 +252,9 @@ fn fix_dir_modes(stage: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Parses the stand-ins' log (the [`crate::pipeline::stubs`] format).
+/// Parses the stand-ins' log: the [`crate::pipeline::stubs`] format, read by its parser.
 pub fn parse_calls(text: &str) -> Vec<StubCall> {
-    let mut calls = Vec::new();
-    let mut current: Option<StubCall> = None;
-    for line in text.lines() {
-        if let Some(program) = line.strip_prefix("CALL ") {
-            current = Some(StubCall {
-                program: program.to_string(),
-                args: Vec::new(),
-                refused: false,
-            });
-        } else if let Some(arg) = line.strip_prefix("ARG ") {
-            if let Some(c) = current.as_mut() {
-                c.args.push(arg.to_string());
-            }
-        } else if line == "END"
-            && let Some(c) = current.take()
-        {
-            calls.push(c);
-        }
-    }
-    calls
+    crate::pipeline::stubs::parse_log(text)
 }
 
 #[cfg(test)]
