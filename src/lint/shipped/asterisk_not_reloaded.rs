@@ -44,25 +44,11 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     if !cx.rules_known() || !cx.shipped.ships_under("/etc/asterisk") {
         return;
     }
-    if cx
-        .commands_in("install")
-        .iter()
-        .any(|c| reloads_asterisk(c))
-    {
-        return;
-    }
-    let Some(span) = cx.arm_span("install") else {
-        return;
-    };
-    out.push(
-        cx.diag(
-            &CHECK,
-            std::path::Path::new(crate::plugin::load::RULES),
-            "the plugin ships /etc/asterisk files and `install` does not reload Asterisk",
-        )
-        .at(span, Some("no `asterisk -rx '... reload'`".to_string()))
-        .help(
-            "add `asterisk -rx 'dialplan reload'` (or `module reload <module>`) to the install arm",
-        ),
-    );
+    out.extend(cx.install_lacks(
+        &CHECK,
+        reloads_asterisk,
+        "the plugin ships /etc/asterisk files and `install` does not reload Asterisk",
+        "no `asterisk -rx '... reload'`",
+        "add `asterisk -rx 'dialplan reload'` (or `module reload <module>`) to the install arm",
+    ));
 }

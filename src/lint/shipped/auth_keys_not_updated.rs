@@ -22,25 +22,14 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
     if !cx.rules_known() || !cx.shipped.ships_under("/etc/wazo-auth-keys/conf.d") {
         return;
     }
-    let updates = cx.commands_in("install").iter().any(|c| {
-        effective_name(c).is_some_and(|(n, _)| n == "wazo-auth-keys")
-            && c.args.iter().any(|a| a.unquoted() == "update")
-    });
-    if updates {
-        return;
-    }
-    let Some(span) = cx.arm_span("install") else {
-        return;
-    };
-    out.push(
-        cx.diag(
-            &CHECK,
-            std::path::Path::new(crate::plugin::load::RULES),
-            "the plugin ships /etc/wazo-auth-keys/conf.d and `install` does not apply it",
-        )
-        .at(span, Some("no `wazo-auth-keys service update`".to_string()))
-        .help(
-            "add `wazo-auth-keys service update` to the install arm, before restarting the service",
-        ),
-    );
+    out.extend(cx.install_lacks(
+        &CHECK,
+        |c| {
+            effective_name(c).is_some_and(|(n, _)| n == "wazo-auth-keys")
+                && c.args.iter().any(|a| a.unquoted() == "update")
+        },
+        "the plugin ships /etc/wazo-auth-keys/conf.d and `install` does not apply it",
+        "no `wazo-auth-keys service update`",
+        "add `wazo-auth-keys service update` to the install arm, before restarting the service",
+    ));
 }

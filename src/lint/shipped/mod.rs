@@ -158,6 +158,28 @@ impl<'a> ShippedCx<'a> {
     }
 
     /// Where the pattern of the arm handling `command` is (`install)`), if there is one.
+    /// A finding of `check` on the install arm when none of its commands `does` the step a
+    /// shipped file needs (a restart, a reload, a key update); `None` when one does, or when
+    /// there is no install arm to point at.
+    pub fn install_lacks(
+        &self,
+        check: &Check,
+        does: impl Fn(&Command) -> bool,
+        message: &str,
+        label: &str,
+        help: &str,
+    ) -> Option<Diagnostic> {
+        if self.commands_in("install").iter().any(|c| does(c)) {
+            return None;
+        }
+        let span = self.arm_span("install")?;
+        Some(
+            self.diag(check, Path::new(crate::plugin::load::RULES), message)
+                .at(span, Some(label.to_string()))
+                .help(help),
+        )
+    }
+
     pub fn arm_span(&self, command: &str) -> Option<std::ops::Range<usize>> {
         let table = self.rules.as_ref()?.table?;
         table
