@@ -4,6 +4,8 @@
 //! WAZO_PLUGIN_TEST_STRICT=1. WAZO_PLUGIN_TEST_ROOTFS_REUSE=1 reuses a root made by an earlier run.
 
 mod common;
+#[path = "rootfs/pipeline.rs"]
+mod pipeline;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -43,6 +43,20 @@ pub struct CommonArgs {
     pub no_network: bool,
 }
 
+/// `--rootfs` and the release of its root, on build, package, install and test.
+#[derive(Debug, Clone, Args)]
+pub struct RootfsFlags {
+    /// Run the steps in a Debian root of the target Wazo release (its dash, Python, packages,
+    /// Wazo's folders and users, stand-ins for Wazo's own packages and commands), made once with
+    /// mmdebstrap and cached; also `rootfs = true` in the configuration file.
+    #[arg(long)]
+    pub rootfs: bool,
+    /// The Wazo release of the root (default: the configuration file's wazo-version, else the
+    /// newest release known).
+    #[arg(long = "wazo-version", value_name = "VERSION", requires = "rootfs")]
+    pub wazo_version: Option<String>,
+}
+
 /// The environment variable that forces one isolation mechanism (tests, debugging).
 pub const ISOLATION_ENV: &str = "WAZO_PLUGIN_ISOLATION";
 
@@ -75,6 +89,8 @@ pub struct BuildArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     #[command(flatten)]
+    pub rootfs: RootfsFlags,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -87,6 +103,8 @@ pub struct PackageArgs {
     /// Where to write the .deb.
     #[arg(long, short, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub rootfs: RootfsFlags,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -102,6 +120,8 @@ pub struct InstallArgs {
     pub prefix: PathBuf,
     #[command(flatten)]
     pub host: HostArgs,
+    #[command(flatten)]
+    pub rootfs: RootfsFlags,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -129,6 +149,8 @@ pub struct TestArgs {
     pub path: PathBuf,
     #[command(flatten)]
     pub host: HostArgs,
+    #[command(flatten)]
+    pub rootfs: RootfsFlags,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -168,10 +190,47 @@ impl Progress for Printer {
     }
 }
 
+/// The configuration file's `rootfs` and `wazo-version` for the plugin at `path`.
+fn configured(path: &Path) -> (bool, Option<String>) {
+    use wazo_plugin::lint::config::{Config, Overrides, Source};
+    let config = Config::new(
+        Source::Discover,
+        Overrides {
+            base: std::env::current_dir().unwrap_or_default(),
+            ..Overrides::default()
+        },
+    )
+    .unwrap_or_default();
+    let dir = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    match config.settings_for(&dir) {
+        Ok(s) => (
+            s.rootfs.unwrap_or(false),
+            s.wazo_version.as_ref().map(|(v, _)| v.clone()),
+        ),
+        Err(_) => (false, None),
+    }
+}
+
+/// The cached root the steps run in, when `--rootfs` (or the configuration file) asks for one.
+fn root_for(flags: Option<&RootfsFlags>, path: Option<&Path>) -> Result<Option<pipeline::rootfs::Root>, u8> {
+    let Some(flags) = flags else { return Ok(None) };
+    let (from_file, version) = path.map(configured).unwrap_or((false, None));
+    if !(flags.rootfs || from_file) {
+        return Ok(None);
+    }
+    let version = flags.wazo_version.clone().or(version);
+    crate::cli::rootfs::ensure_for_pipeline(version.as_deref()).map(Some)
+}
+
 fn start(
     common: &CommonArgs,
     unsafe_host: bool,
     path: Option<&Path>,
+    rootfs: Option<&RootfsFlags>,
     lint: LintHook,
 ) -> Result<(Options, Printer), u8> {
     // A usage error comes before any work.
@@ -205,7 +264,9 @@ fn start(
             return Err(2);
         }
     };
+    let rootfs = root_for(rootfs, path)?;
     let opts = Options {
+        rootfs,
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
         unsafe_host,
@@ -250,6 +311,17 @@ fn isolation_note(isolation: Isolation, network: bool) {
     println!("isolation: {}", isolation.describe(network));
 }
 
+/// The isolation line, and with `--rootfs` the root the steps ran in.
+fn isolation_or_root(isolation: Isolation, opts: &Options) {
+    match &opts.rootfs {
+        Some(root) => {
+            println!("isolation: {}", isolation.describe_in(opts.network, true));
+            println!("rootfs: {}", escape_control(&root.describe()));
+        }
+        None => isolation_note(isolation, opts.network),
+    }
+}
+
 fn print_warnings(warnings: &[String]) {
     for w in warnings {
         // Multi-line warnings (a failed purge's output) keep their line breaks; anything else
@@ -286,9 +358,16 @@ pub fn tree(paths: &[String]) -> String {
     out
 }
 
-fn print_depends(r: &PackageReport) {
+fn print_depends(r: &PackageReport, rootfs: bool) {
     let deps = wazo_plugin::pipeline::deb::control::depends(&r.meta);
-    if !deps.is_empty() {
+    if rootfs {
+        if !deps.is_empty() {
+            println!(
+                "depends (installed in the root by gdebi, with apt, as on a server): {}",
+                deps.join(", ")
+            );
+        }
+    } else if !deps.is_empty() {
         println!(
             "depends (not installed: the prefix starts empty, dpkg ran with --force-depends): {}",
             deps.join(", ")
@@ -303,8 +382,8 @@ fn deb_name(r: &PackageReport) -> String {
     )
 }
 
-fn print_package(r: &PackageReport, network: bool) {
-    isolation_note(r.isolation, network);
+fn print_package(r: &PackageReport, opts: &Options) {
+    isolation_or_root(r.isolation, opts);
     println!("package: {}", r.deb.display());
     print_warnings(&r.warnings);
 }
@@ -342,13 +421,13 @@ fn print_run(label: &str, run: &DpkgRun) {
 
 /// `build`.
 pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), lint) {
+    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), Some(&args.rootfs), lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
     match lifecycle::build(&args.path, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation, opts.network);
+            isolation_or_root(r.isolation, &opts);
             if let Some(w) = r.work_dir {
                 println!("work dir: {}", w.display());
             }
@@ -360,13 +439,13 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
 
 /// `package`.
 pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), lint) {
+    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), Some(&args.rootfs), lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
     match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
         Ok(r) => {
-            print_package(&r, opts.network);
+            print_package(&r, &opts);
             0
         }
         Err(e) => fail(&e),
@@ -376,13 +455,19 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
 /// `install`.
 pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
     let (opts, mut printer) =
-        match start(&args.common, args.host.unsafe_host, Some(&args.path), lint) {
+        match start(
+            &args.common,
+            args.host.unsafe_host,
+            Some(&args.path),
+            Some(&args.rootfs),
+            lint,
+        ) {
             Ok(x) => x,
             Err(code) => return code,
         };
     match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation, opts.network);
+            isolation_or_root(r.isolation, &opts);
             println!("package: {}", deb_name(&r.package));
             print_warnings(&r.package.warnings);
             print_warnings(&r.run.warnings);
@@ -401,7 +486,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
 
 /// `uninstall`.
 pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, args.host.unsafe_host, None, lint) {
+    let (opts, mut printer) = match start(&args.common, args.host.unsafe_host, None, None, lint) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -431,10 +516,10 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     }
 }
 
-fn print_test(r: &TestReport, network: bool) {
-    isolation_note(r.isolation, network);
+fn print_test(r: &TestReport, opts: &Options) {
+    isolation_or_root(r.isolation, opts);
     println!("package: {}", deb_name(&r.package));
-    print_depends(&r.package);
+    print_depends(&r.package, opts.rootfs.is_some());
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
         print_run(step.name(), run);
@@ -453,13 +538,19 @@ fn print_test(r: &TestReport, network: bool) {
 /// `test`.
 pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
     let (opts, mut printer) =
-        match start(&args.common, args.host.unsafe_host, Some(&args.path), lint) {
+        match start(
+            &args.common,
+            args.host.unsafe_host,
+            Some(&args.path),
+            Some(&args.rootfs),
+            lint,
+        ) {
             Ok(x) => x,
             Err(code) => return code,
         };
     match lifecycle::test(&args.path, &opts, &mut printer) {
         Ok(r) => {
-            print_test(&r, opts.network);
+            print_test(&r, &opts);
             0
         }
         Err(e) => fail(&e),

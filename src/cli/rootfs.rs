@@ -72,6 +72,65 @@ fn mib(bytes: u64) -> String {
     format!("{} MiB", bytes.div_ceil(1024 * 1024))
 }
 
+/// How mmdebstrap runs here: as root `--mode=root`, otherwise `--mode=unshare`; the mirror
+/// from /etc/apt. Exit 2 without mmdebstrap.
+fn make_options(force: bool) -> Result<Options, u8> {
+    let Ok(mmdebstrap) = which::which("mmdebstrap") else {
+        eprintln!(
+            "error: mmdebstrap is not installed; install the Debian package mmdebstrap (apt-get install mmdebstrap)"
+        );
+        return Err(exit::USAGE);
+    };
+    let mode = if nix::unistd::geteuid().is_root() {
+        Mode::Root
+    } else {
+        Mode::Unshare
+    };
+    Ok(Options {
+        mmdebstrap,
+        mode,
+        sources: AptSources::read_dir(std::path::Path::new("/etc/apt")),
+        force,
+        now: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+    })
+}
+
+/// The cached root of Wazo `version` (default the newest known) for `--rootfs`, made now when
+/// missing (a couple of minutes, once), with progress on stderr. Exit 2 when it cannot be made
+/// here (no mmdebstrap, offline, unknown release), 3 on other errors.
+pub fn ensure_for_pipeline(version: Option<&str>) -> Result<rootfs::Root, u8> {
+    let Some(cache) = cache_dir() else {
+        eprintln!("error: --rootfs: no cache folder: set XDG_CACHE_HOME or HOME");
+        return Err(exit::USAGE);
+    };
+    let spec = match version {
+        Some(v) => match Spec::for_version(v) {
+            Some(s) => s,
+            None => return Err(release_name(v).err().unwrap_or(exit::USAGE)),
+        },
+        None => Spec::newest(),
+    };
+    match rootfs::cached_root(&spec, &cache) {
+        Ok(Some(root)) => return Ok(root),
+        Ok(None) => {}
+        Err(e) => return Err(fail(&e)),
+    }
+    let options = make_options(false)?;
+    eprintln!(
+        "making the root of Wazo {} (Debian {} {}), once, with mmdebstrap --mode={} from {}; `wazo-plugin rootfs status` shows it",
+        spec.release.name,
+        spec.release.debian,
+        spec.suite,
+        options.mode.as_str(),
+        options.sources.mirrors().main
+    );
+    rootfs::ensure_with(&spec, &cache, &options, &mut |line| eprintln!("  {line}"))
+        .map_err(|e| fail(&e))
+}
+
 pub fn run(args: &RootfsArgs) -> u8 {
     let Some(cache) = cache_dir() else {
         eprintln!("error: no cache folder: set XDG_CACHE_HOME or HOME");
@@ -122,27 +181,11 @@ pub fn run(args: &RootfsArgs) -> u8 {
                 },
                 None => Spec::newest(),
             };
-            let Ok(mmdebstrap) = which::which("mmdebstrap") else {
-                eprintln!(
-                    "error: mmdebstrap is not installed; install the Debian package mmdebstrap (apt-get install mmdebstrap)"
-                );
-                return exit::USAGE;
+            let options = match make_options(true) {
+                Ok(o) => o,
+                Err(code) => return code,
             };
-            let mode = if nix::unistd::geteuid().is_root() {
-                Mode::Root
-            } else {
-                Mode::Unshare
-            };
-            let options = Options {
-                mmdebstrap,
-                mode,
-                sources: AptSources::read_dir(std::path::Path::new("/etc/apt")),
-                force: true,
-                now: SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0),
-            };
+            let mode = options.mode;
             eprintln!(
                 "making the root of Wazo {} (Debian {} {}) with mmdebstrap --mode={} from {}",
                 spec.release.name,

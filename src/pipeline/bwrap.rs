@@ -493,3 +493,48 @@ pub fn seed_dirs(prefix: &Path, pkgdir: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Arguments for a step in a system (a copy of a Wazo-like root, see
+/// [`super::rootfs::system`]): `system` bound read-write at `/`, a fresh `/dev` and `/proc`, the
+/// system's own `/tmp` (it lasts from install to postrm, as on a server), `work`'s directories
+/// at their own paths (their mount points are created in the system and listed in
+/// [`Layout::mountpoints`] for [`cleanup`]), cwd `cwd`. `as_root_inside`: uid 0 inside (the
+/// maintainer steps); otherwise the step keeps the caller's uid (or the sandbox uid as root), for
+/// which the system's root-owned files are read-only, as for wazo-plugind's unprivileged build.
+pub fn system_layout(
+    system: &Path,
+    work: &WorkBinds,
+    cwd: &Path,
+    as_root_inside: bool,
+    network: bool,
+    stage: &Path,
+) -> io::Result<Layout> {
+    let mut layout = Layout::new(stage)?;
+    common(&mut layout.args, as_root_inside, network);
+    bind_fd(&mut layout, system, Path::new("/"))?;
+    for (op, p) in [("--dev", "/dev"), ("--tmpfs", "/dev/shm"), ("--proc", "/proc")] {
+        layout.args.push(op.into());
+        layout.args.push(p.into());
+    }
+    for p in work.readonly.iter().chain(&work.writable) {
+        let rel = p.strip_prefix("/").unwrap_or(p);
+        let mut acc = PathBuf::new();
+        for c in rel.components() {
+            acc.push(c);
+            if system.join(&acc).symlink_metadata().is_err() {
+                layout.mountpoints.push(system.join(&acc));
+            }
+        }
+        if let Err(e) = super::safe_fs::mkdir_all_beneath(system, rel) {
+            cleanup(system, &layout.mountpoints);
+            return Err(e);
+        }
+    }
+    if let Err(e) = bind_work(&mut layout, work) {
+        cleanup(system, &layout.mountpoints);
+        return Err(e);
+    }
+    layout.args.push("--chdir".into());
+    layout.args.push(cwd.into());
+    Ok(layout)
+}

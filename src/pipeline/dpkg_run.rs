@@ -193,6 +193,9 @@ pub fn dpkg(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<DpkgRun, PipelineError> {
+    if work.system.is_some() {
+        return super::rootfs::steps::dpkg(work, step, action, package, opts, progress);
+    }
     let dpkg = which::which("dpkg").map_err(|_| PipelineError::Invalid {
         step,
         message: "dpkg is not installed: install and uninstall need it".into(),

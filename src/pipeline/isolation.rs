@@ -58,6 +58,23 @@ pub fn outside_ids() -> (u32, u32) {
 impl Isolation {
     /// The isolation line of reports: what is confined and what is shared with the host.
     pub fn describe(self, network: bool) -> String {
+        self.describe_in(network, false)
+    }
+
+    /// [`Isolation::describe`], for steps that ran in a copy of the `--rootfs` root
+    /// (`in_root`): they see that copy as `/`, no file of the host, and its own `/tmp`.
+    pub fn describe_in(self, network: bool, in_root: bool) -> String {
+        let (tmp, files) = if in_root {
+            (
+                "the root's own /tmp (it lasts from install to postrm)",
+                "no host file: / is a copy of the Wazo-like root",
+            )
+        } else {
+            (
+                "private /dev/shm and /tmp",
+                "host files read-only outside the work dir and the prefix",
+            )
+        };
         match self {
             Isolation::Bubblewrap | Isolation::Namespaces => {
                 let who = if nix::unistd::Uid::effective().is_root() {
@@ -68,14 +85,19 @@ impl Isolation {
                     "your uid outside, root only inside a user namespace".to_string()
                 };
                 format!(
-                    "{}: new user, mount, PID, IPC, UTS and cgroup namespaces{}, fresh /proc, minimal /dev, private /dev/shm and /tmp, new session without the terminal; {who}; host files read-only outside the work dir and the prefix; shared with the host: {}reading the files that uid can read",
+                    "{}: new user, mount, PID, IPC, UTS and cgroup namespaces{}, fresh /proc, minimal /dev, {tmp}, new session without the terminal; {who}; {files}; shared with the host: {}",
                     if self == Isolation::Bubblewrap {
                         "bubblewrap"
                     } else {
                         "namespaces (built in, no bubblewrap)"
                     },
                     if network { "" } else { ", no network" },
-                    if network { "the network, " } else { "" }
+                    match (network, in_root) {
+                        (true, false) => "the network, reading the files that uid can read",
+                        (false, false) => "reading the files that uid can read",
+                        (true, true) => "the network",
+                        (false, true) => "nothing",
+                    }
                 )
             }
             Isolation::Landlock => {

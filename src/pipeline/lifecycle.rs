@@ -110,12 +110,65 @@ fn timed<T>(
     result
 }
 
+/// Where the steps run: `None` against the host, `Some(dir)` in a system at `dir` (a copy of
+/// the `--rootfs` root, made there when `dir` is empty; `Some(None)`: in the work dir).
+type SystemAt<'a> = Option<Option<&'a Path>>;
+
+fn system_at<'a>(opts: &Options, dir: Option<&'a Path>) -> SystemAt<'a> {
+    opts.rootfs.as_ref().map(|_| dir)
+}
+
+/// Gives `work` its system (see [`SystemAt`]).
+fn attach_system(work: &mut Work, opts: &Options, at: SystemAt) -> Result<(), PipelineError> {
+    let Some(dir) = at else { return Ok(()) };
+    let Some(root) = &opts.rootfs else {
+        return Ok(());
+    };
+    if !work.isolation.namespaces() {
+        return Err(PipelineError::Invalid {
+            step: Step::Extracting,
+            message: format!(
+                "--rootfs runs the steps in a Debian root, which needs namespaces; this machine has {}",
+                work.isolation.key()
+            ),
+            hint: "install bubblewrap, or enable unprivileged user namespaces".into(),
+        });
+    }
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => work.root.join("system"),
+    };
+    use super::rootfs::system::System;
+    let fail = |e: std::io::Error| PipelineError::Invalid {
+        step: Step::Extracting,
+        message: format!("preparing the Wazo-like root in {}: {e}", dir.display()),
+        hint: "remove the folder and try again; `wazo-plugin rootfs update` makes the cached root again".into(),
+    };
+    let system = match System::open(&dir).map_err(fail)? {
+        Some(s) => s,
+        None if System::can_create(&dir) => System::create(root, &dir).map_err(fail)?,
+        None => {
+            return Err(PipelineError::Usage(format!(
+                "{}: not empty and not a Wazo-like root made by wazo-plugin; give --prefix a new or empty folder (or one an `install --rootfs` made)",
+                dir.display()
+            )));
+        }
+    };
+    work.system = Some(system);
+    Ok(())
+}
+
 fn prepare(
     path: &Path,
     opts: &Options,
+    at: SystemAt,
     progress: &mut dyn Progress,
 ) -> Result<(Work, PluginMeta), PipelineError> {
-    let work = timed(progress, Step::Extracting, |_| Work::create(path, opts))?;
+    let work = timed(progress, Step::Extracting, |_| {
+        let mut work = Work::create(path, opts)?;
+        attach_system(&mut work, opts, at)?;
+        Ok(work)
+    })?;
     let meta = package::read_meta(&work, path, progress)?;
     Ok((work, meta))
 }
@@ -130,7 +183,7 @@ pub fn build(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<BuildReport, PipelineError> {
-    let (mut work, meta) = prepare(path, opts, progress)?;
+    let (mut work, meta) = prepare(path, opts, system_at(opts, None), progress)?;
     package::build(&mut work, opts, progress)?;
     Ok(BuildReport {
         meta,
@@ -143,9 +196,10 @@ fn build_and_package(
     path: &Path,
     out_dir: Option<&Path>,
     opts: &Options,
+    at: SystemAt,
     progress: &mut dyn Progress,
 ) -> Result<(Work, PackageReport), PipelineError> {
-    let (mut work, meta) = prepare(path, opts, progress)?;
+    let (mut work, meta) = prepare(path, opts, at, progress)?;
     package::build(&mut work, opts, progress)?;
     let out = match out_dir {
         Some(o) => o.to_path_buf(),
@@ -165,7 +219,7 @@ pub fn package(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<PackageReport, PipelineError> {
-    build_and_package(path, Some(out_dir), opts, progress).map(|(_, r)| r)
+    build_and_package(path, Some(out_dir), opts, system_at(opts, None), progress).map(|(_, r)| r)
 }
 
 fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
@@ -223,9 +277,21 @@ pub fn install(
     progress: &mut dyn Progress,
 ) -> Result<InstallReport, PipelineError> {
     let prefix = checked_prefix(prefix)?;
+    let marked = super::rootfs::system::System::open(&prefix)
+        .map_err(PipelineError::io(Step::Installing, "reading the prefix"))?;
+    if marked.is_some() && opts.rootfs.is_none() {
+        return Err(PipelineError::Usage(format!(
+            "{} is a Wazo-like root made by `install --rootfs`: pass --rootfs to install into it",
+            prefix.display()
+        )));
+    }
+    // The system is made first: the lock file would make the folder look used.
+    let (mut work, pkg) =
+        build_and_package(path, None, opts, system_at(opts, Some(&prefix)), progress)?;
     let _lock = claim_prefix(&prefix, Step::Installing)?;
-    let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
-    check_links(&prefix, &pkg)?;
+    if work.system.is_none() {
+        check_links(&prefix, &pkg)?;
+    }
     let name = pkg.meta.package_name();
     let action = Action::Install(pkg.deb.clone());
     let run = timed(progress, Step::Installing, |p| {
@@ -281,6 +347,20 @@ pub fn uninstall(
         )));
     }
     let mut work = Work::scratch(opts)?;
+    // A prefix made by `install --rootfs` is a system: remove the package in it, as apt would.
+    work.system = super::rootfs::system::System::open(&prefix)
+        .map_err(PipelineError::io(Step::Removing, "reading the prefix"))?;
+    if work.system.is_some() && !work.isolation.namespaces() {
+        return Err(PipelineError::Invalid {
+            step: Step::Removing,
+            message: format!(
+                "{} is a Wazo-like root: removing in it needs namespaces; this machine has {}",
+                prefix.display(),
+                work.isolation.key()
+            ),
+            hint: "install bubblewrap, or enable unprivileged user namespaces".into(),
+        });
+    }
     let action = Action::Remove(package.to_string());
     let run = timed(progress, Step::Removing, |p| {
         install::dpkg(
@@ -307,12 +387,17 @@ pub fn test(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<TestReport, PipelineError> {
-    let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
-    let prefix = work
-        .subdir("prefix")
-        .map_err(PipelineError::io(Step::Installing, "creating the prefix"))?;
+    let (mut work, pkg) = build_and_package(path, None, opts, system_at(opts, None), progress)?;
+    let prefix = match &work.system {
+        Some(s) => s.path.clone(),
+        None => work
+            .subdir("prefix")
+            .map_err(PipelineError::io(Step::Installing, "creating the prefix"))?,
+    };
     let _lock = claim_prefix(&prefix, Step::Installing)?;
-    check_links(&prefix, &pkg)?;
+    if work.system.is_none() {
+        check_links(&prefix, &pkg)?;
+    }
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
     let before = install::snapshot(&prefix);
@@ -340,12 +425,32 @@ pub fn test(
         Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
-    // Directories the host has too (/etc, /usr/lib...) are seeded for the sandbox, not leftovers.
-    let left_behind = after
-        .iter()
-        .filter(|(k, v)| !before.contains_key(*k) && !is_host_dir(k, v.0))
-        .map(|(k, _)| k.clone())
-        .collect();
+    let left_behind = match &work.system {
+        // What the system's packages own (debian_depends stay installed, as apt leaves them)
+        // and its own state are not the plugin's leftovers.
+        Some(system) => {
+            let packaged = system.packaged_paths();
+            let work_root = work.root.display().to_string();
+            after
+                .keys()
+                .filter(|k| {
+                    !before.contains_key(*k)
+                        && !packaged.contains(*k)
+                        && !super::rootfs::system::is_churn(k)
+                        && !k.starts_with(&work_root)
+                        && k.as_str() != "/.wazo-plugin.lock"
+                })
+                .cloned()
+                .collect()
+        }
+        // Directories the host has too (/etc, /usr/lib...) are seeded for the sandbox, not
+        // leftovers.
+        None => after
+            .iter()
+            .filter(|(k, v)| !before.contains_key(*k) && !is_host_dir(k, v.0))
+            .map(|(k, _)| k.clone())
+            .collect(),
+    };
     for (step, run) in &steps {
         warnings.extend(run.warnings.iter().map(|w| format!("{}: {w}", step.name())));
     }

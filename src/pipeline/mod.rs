@@ -118,6 +118,9 @@ pub struct Options {
     /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
     /// 0 when `None`.
     pub source_date_epoch: Option<u64>,
+    /// `--rootfs`: the cached Wazo-like root the steps run in (a copy of it per run, see
+    /// [`rootfs::system`]); `None` runs them against the host.
+    pub rootfs: Option<rootfs::Root>,
 }
 
 impl Default for Options {
@@ -129,6 +132,7 @@ impl Default for Options {
             isolation: isolation::Choice::Auto,
             network: true,
             source_date_epoch: None,
+            rootfs: None,
         }
     }
 }

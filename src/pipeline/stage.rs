@@ -21,6 +21,8 @@ pub struct Work {
     pub plugin: PathBuf,
     /// How steps are confined.
     pub isolation: Isolation,
+    /// With `--rootfs`: the copy of the Wazo-like root the steps see as `/`.
+    pub system: Option<super::rootfs::system::System>,
     keep: bool,
 }
 
@@ -223,6 +225,7 @@ impl Work {
             root,
             plugin,
             isolation,
+            system: None,
             keep: opts.keep_work,
         };
         if let Some(tag) = owner_tag(std::process::id()) {
@@ -339,7 +342,11 @@ pub fn run_rules(
 ) -> Result<Outcome, PipelineError> {
     let rules = check_rules(&work.plugin, step)?;
     let fakeroot = if action == "package" {
-        which::which("fakeroot").ok()
+        match &work.system {
+            // The root's own (the spec installs it), not the host's.
+            Some(_) => Some(PathBuf::from("/usr/bin/fakeroot")),
+            None => which::which("fakeroot").ok(),
+        }
     } else {
         None
     };
@@ -354,6 +361,12 @@ pub fn run_rules(
     cmd.arg(action)
         .current_dir(&work.plugin)
         .env_remove("pkgdir");
+    if work.system.is_some() {
+        // wazo-plugind's environment under systemd, not the caller's (a pyenv first on PATH).
+        cmd.env_clear()
+            .env("PATH", super::rootfs::system::SERVER_PATH)
+            .env("LANG", "C.UTF-8");
+    }
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -374,8 +387,14 @@ pub fn run_rules(
                 writable: vec![work.plugin.clone(), home],
                 readonly: Vec::new(),
             };
-            let l = bwrap::build_args(&binds, &cwd, opts.network, &work.root.join("binds"))
-                .map_err(PipelineError::io(step, "setting up the sandbox"))?;
+            let stage = work.root.join("binds");
+            let l = match &work.system {
+                Some(sys) => {
+                    bwrap::system_layout(&sys.path, &binds, &cwd, false, opts.network, &stage)
+                }
+                None => bwrap::build_args(&binds, &cwd, opts.network, &stage),
+            }
+            .map_err(PipelineError::io(step, "setting up the sandbox"))?;
             cmd = if work.isolation == Isolation::Bubblewrap {
                 bwrap::wrap(&cmd, &l)
             } else {
@@ -408,6 +427,9 @@ pub fn run_rules(
             }
         }
     });
+    if let (Some(l), Some(sys)) = (&layout, &work.system) {
+        bwrap::cleanup(&sys.path, &l.mountpoints);
+    }
     drop(layout);
     let command = format!(
         "{}wazo/rules {action}",

@@ -23,6 +23,7 @@ pub struct RawConfig {
     pub shellcheck: Option<Spanned<String>>,
     pub exclude: Option<Vec<Spanned<String>>>,
     pub wazo_version: Option<Spanned<String>>,
+    pub rootfs: Option<bool>,
 }
 
 #[derive(Deserialize)]

@@ -153,6 +153,9 @@ pub struct Settings {
     exclude: Vec<Pattern>,
     /// The file's `wazo-version`: the Wazo release the plugin targets, as written and parsed.
     pub wazo_version: Option<(String, WazoVersion)>,
+    /// The file's `rootfs`: build, package, install and test run in a Wazo-like root as with
+    /// `--rootfs`.
+    pub rootfs: Option<bool>,
 }
 
 impl Settings {
@@ -409,6 +412,7 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
         shellcheck,
         exclude,
         wazo_version,
+        rootfs: raw.rootfs,
     })
 }
 

@@ -36,6 +36,12 @@ pub fn ensure(spec: &Spec, cache_dir: &Path, options: &Options) -> Result<Root, 
 }
 
 /// [`ensure`], passing each line mmdebstrap prints to `progress`.
+/// The cached root of `spec` when there is one made with its package list (no mmdebstrap
+/// needed to answer).
+pub fn cached_root(spec: &Spec, cache_dir: &Path) -> Result<Option<Root>, RootfsError> {
+    cached(&release_dir(cache_dir, &spec.release.name), spec)
+}
+
 pub fn ensure_with(
     spec: &Spec,
     cache_dir: &Path,
@@ -140,6 +146,7 @@ pub fn ensure_with(
         });
     }
     let metadata = Metadata {
+        layout: super::LAYOUT,
         release: name.clone(),
         suite: spec.suite.clone(),
         debian: spec.release.debian,
@@ -181,7 +188,9 @@ fn cached(dir: &Path, spec: &Spec) -> Result<Option<Root>, RootfsError> {
         return Ok(None);
     }
     Ok(read_metadata(dir)?
-        .filter(|m| m.packages == spec.packages && m.suite == spec.suite)
+        .filter(|m| {
+            m.packages == spec.packages && m.suite == spec.suite && m.layout == super::LAYOUT
+        })
         .map(|metadata| Root {
             path: dir.join("root"),
             metadata,

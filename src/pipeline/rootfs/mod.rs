@@ -8,18 +8,21 @@
 //!
 //! Layout: `<cache>/wazo-plugin/rootfs/<release>/` holds `root/` (the tree) and
 //! `metadata.json`; it is made in a temporary folder beside it and renamed into place, so a
-//! half-made root is never used. Running the pipeline's steps inside the root is not wired yet.
+//! half-made root is never used. With `--rootfs` the pipeline runs its steps in a copy of it
+//! ([`system`], [`steps`]).
 
 mod cache;
 mod make;
 pub mod sources;
 pub mod spec;
 pub mod standins;
+pub mod steps;
+pub mod system;
 
 use std::path::{Path, PathBuf};
 
 pub use cache::{Cached, clean, status, status_all};
-pub use make::{ensure, ensure_with};
+pub use make::{cached_root, ensure, ensure_with};
 pub use sources::AptSources;
 pub use spec::Spec;
 pub use standins::StoodIn;
@@ -104,9 +107,16 @@ impl RootfsError {
     }
 }
 
+/// The version of what the tool puts in a root besides Debian's packages (the stand-ins): a root
+/// cached with another one is made again.
+pub const LAYOUT: u32 = 3;
+
 /// What `metadata.json` records about a made root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
+    /// [`LAYOUT`] when it was made (0 for roots made before it was recorded).
+    #[serde(default)]
+    pub layout: u32,
     /// The Wazo release: `26.08`.
     pub release: String,
     /// The Debian suite: `bookworm`.
@@ -138,6 +148,24 @@ pub struct Root {
 }
 
 impl Root {
+    /// One line for reports: which root the steps ran in and what it stands in for.
+    pub fn describe(&self) -> String {
+        let m = &self.metadata;
+        let s = &m.stood_in;
+        format!(
+            "Wazo {} root (Debian {} {}, Python {}, /bin/sh is dash), copied for this run from {}: the steps see it as /, none of the host's files; stood in for Wazo: {} packages, commands {}, {} users, {} folders",
+            m.release,
+            m.debian,
+            m.suite,
+            m.python,
+            self.path.display(),
+            s.packages.len(),
+            s.commands.join(", "),
+            s.users.len(),
+            s.folders.len()
+        )
+    }
+
     /// What the root stands in for, for the report.
     pub fn stood_in(&self) -> &StoodIn {
         &self.metadata.stood_in

@@ -49,9 +49,12 @@ const PACKAGED_COMMANDS: &[(&str, &str)] = &[
     ("wazo-service", "/usr/bin/wazo-service"),
 ];
 
-/// Commands of the host's init system, first on root's `PATH` (`/usr/local/sbin`): a root has no
-/// running systemd. They belong to the `wazo-plugin-stand-ins` package.
-const SYSTEM_COMMANDS: &[&str] = &["systemctl", "service"];
+/// The init system's command, where Debian's systemd has it (`/usr/bin/systemctl`: apt runs
+/// dpkg with `DPkg::Path` /usr/sbin:/usr/bin:/sbin:/bin, so a stand-in in /usr/local would not be
+/// found by a postrm that `apt-get remove` runs): a root has no running systemd. It belongs to
+/// the `wazo-plugin-stand-ins` package, which also has `/run/systemd/system`, so that Debian's
+/// own `service` (init-system-helpers) hands over to it, as on a server.
+const SYSTEM_COMMANDS: &[(&str, &str)] = &[("systemctl", "/usr/bin/systemctl")];
 
 /// Asterisk's include folders (wazo-asterisk-config@ee0929a ships `*.d/01-wazo.conf` in each;
 /// `extensions_extra.d` is where plugins put dialplan).
@@ -107,6 +110,11 @@ fn packages() -> Vec<Package> {
         if SERVICES.iter().any(|s| s.name == name) {
             dirs.push(format!("/etc/{name}/conf.d"));
         }
+        if name == "wazo-plugind" {
+            // Where the maintainer scripts wazo-plugind generates keep the rules file between
+            // prerm and postrm (`BACKUP=`); the real package has it.
+            dirs.push(crate::pipeline::scripts::BACKUP_DIR.to_string());
+        }
         if name == "asterisk" {
             dirs.push("/etc/asterisk".to_string());
             dirs.extend(ASTERISK_DIRS.iter().map(|d| format!("/etc/asterisk/{d}")));
@@ -127,10 +135,13 @@ fn packages() -> Vec<Package> {
     out.push(Package {
         name: "wazo-plugin-stand-ins".to_string(),
         description: "wazo-plugin's recording systemctl and service, and a policy-rc.d that keeps daemons from starting".to_string(),
-        dirs: vec!["/var/log/wazo-plugin".to_string()],
+        dirs: vec![
+            "/var/log/wazo-plugin".to_string(),
+            "/run/systemd/system".to_string(),
+        ],
         commands: SYSTEM_COMMANDS
             .iter()
-            .map(|c| (c.to_string(), format!("/usr/local/sbin/{c}")))
+            .map(|(c, p)| (c.to_string(), p.to_string()))
             .collect(),
         // policy-rc.d exit 101: "action forbidden" (invoke-rc.d's interface), the usual chroot
         // setting, so the maintainer scripts of debian_depends do not start daemons.
@@ -275,7 +286,7 @@ mod tests {
                 .iter()
                 .any(|f| f == "/etc/asterisk/extensions_extra.d")
         );
-        assert!(s.commands.iter().any(|c| c == "/usr/local/sbin/systemctl"));
+        assert!(s.commands.iter().any(|c| c == "/usr/bin/systemctl"));
         assert!(s.users.iter().any(|u| u == "asterisk"));
         assert!(!s.users.iter().any(|u| u == "wazo-plugind"));
     }
