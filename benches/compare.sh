@@ -173,6 +173,25 @@ cp -R "$P1" "$WORK/big"
 BIG=$(best_ms 3 "$BIN" package --no-lint "$WORK/big" --output "$WORK/deb-ours")
 row "package --no-lint, 1 MB plugin.yml" "$BIG" "" "< 500 ms" "$(verdict "$BIG" "<" 500)"
 
+# --- test, against the host and in the Wazo-like root --------------------------------------
+# `test --rootfs` copies the cached root (about 440 MB) and runs gdebi/apt in it; the root is
+# made once first when it is not cached (not timed: 75-110 s with the network).
+TST=$(best_ms 2 "$BIN" test --no-lint "$P1")
+row "test helloworld (host mode)" "$TST" "" "" ""
+if have mmdebstrap; then
+    if ! "$BIN" rootfs status 2>/dev/null | grep -q '^Wazo '; then
+        "$BIN" rootfs update >/dev/null 2>&1 || true
+    fi
+    if "$BIN" rootfs status 2>/dev/null | grep -q '^Wazo '; then
+        TRF=$(best_ms 1 "$BIN" test --rootfs --no-lint "$P1")
+        row "test --rootfs helloworld (root cached)" "$TRF" "$(ratio "$TRF" "$TST") × host mode" "" ""
+    else
+        row "test --rootfs" "no root: rootfs update failed (offline?)" "" "" ""
+    fi
+else
+    row "test --rootfs" "mmdebstrap not installed" "" "" ""
+fi
+
 # --- memory ---------------------------------------------------------------------------------
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }'; }
 M1=$(rss "$BIN" lint --format short --shellcheck never "$WORK/plugins-1")

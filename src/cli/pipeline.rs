@@ -216,7 +216,10 @@ fn configured(path: &Path) -> (bool, Option<String>) {
 }
 
 /// The cached root the steps run in, when `--rootfs` (or the configuration file) asks for one.
-fn root_for(flags: Option<&RootfsFlags>, path: Option<&Path>) -> Result<Option<pipeline::rootfs::Root>, u8> {
+fn root_for(
+    flags: Option<&RootfsFlags>,
+    path: Option<&Path>,
+) -> Result<Option<pipeline::rootfs::Root>, u8> {
     let Some(flags) = flags else { return Ok(None) };
     let (from_file, version) = path.map(configured).unwrap_or((false, None));
     if !(flags.rootfs || from_file) {
@@ -421,7 +424,13 @@ fn print_run(label: &str, run: &DpkgRun) {
 
 /// `build`.
 pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), Some(&args.rootfs), lint) {
+    let (opts, mut printer) = match start(
+        &args.common,
+        false,
+        Some(&args.path),
+        Some(&args.rootfs),
+        lint,
+    ) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -439,7 +448,13 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
 
 /// `package`.
 pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) = match start(&args.common, false, Some(&args.path), Some(&args.rootfs), lint) {
+    let (opts, mut printer) = match start(
+        &args.common,
+        false,
+        Some(&args.path),
+        Some(&args.rootfs),
+        lint,
+    ) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -454,17 +469,16 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
 
 /// `install`.
 pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) =
-        match start(
-            &args.common,
-            args.host.unsafe_host,
-            Some(&args.path),
-            Some(&args.rootfs),
-            lint,
-        ) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (opts, mut printer) = match start(
+        &args.common,
+        args.host.unsafe_host,
+        Some(&args.path),
+        Some(&args.rootfs),
+        lint,
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             isolation_or_root(r.isolation, &opts);
@@ -505,7 +519,10 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
-            isolation_note(r.isolation, opts.network);
+            println!(
+                "isolation: {}",
+                r.isolation.describe_in(opts.network, r.in_root)
+            );
             println!("removed {}", r.package);
             print_warnings(&r.run.warnings);
             print_run("uninstall", &r.run);
@@ -537,17 +554,16 @@ fn print_test(r: &TestReport, opts: &Options) {
 
 /// `test`.
 pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
-    let (opts, mut printer) =
-        match start(
-            &args.common,
-            args.host.unsafe_host,
-            Some(&args.path),
-            Some(&args.rootfs),
-            lint,
-        ) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let (opts, mut printer) = match start(
+        &args.common,
+        args.host.unsafe_host,
+        Some(&args.path),
+        Some(&args.rootfs),
+        lint,
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     match lifecycle::test(&args.path, &opts, &mut printer) {
         Ok(r) => {
             print_test(&r, &opts);

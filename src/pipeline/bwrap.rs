@@ -512,7 +512,11 @@ pub fn system_layout(
     let mut layout = Layout::new(stage)?;
     common(&mut layout.args, as_root_inside, network);
     bind_fd(&mut layout, system, Path::new("/"))?;
-    for (op, p) in [("--dev", "/dev"), ("--tmpfs", "/dev/shm"), ("--proc", "/proc")] {
+    for (op, p) in [
+        ("--dev", "/dev"),
+        ("--tmpfs", "/dev/shm"),
+        ("--proc", "/proc"),
+    ] {
         layout.args.push(op.into());
         layout.args.push(p.into());
     }

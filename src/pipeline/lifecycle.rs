@@ -43,6 +43,8 @@ pub struct UninstallReport {
     pub isolation: Isolation,
     /// The dpkg run.
     pub run: DpkgRun,
+    /// Whether the prefix is a Wazo-like root (made by `install --rootfs`) it ran in.
+    pub in_root: bool,
 }
 
 /// What `test` found.
@@ -125,24 +127,22 @@ fn attach_system(work: &mut Work, opts: &Options, at: SystemAt) -> Result<(), Pi
         return Ok(());
     };
     if !work.isolation.namespaces() {
-        return Err(PipelineError::Invalid {
-            step: Step::Extracting,
-            message: format!(
-                "--rootfs runs the steps in a Debian root, which needs namespaces; this machine has {}",
-                work.isolation.key()
-            ),
-            hint: "install bubblewrap, or enable unprivileged user namespaces".into(),
-        });
+        return Err(PipelineError::Usage(format!(
+            "--rootfs runs the steps in a Debian root, which needs namespaces, and this machine has {} only: install bubblewrap, or enable unprivileged user namespaces",
+            work.isolation.key()
+        )));
     }
     let dir = match dir {
         Some(d) => d.to_path_buf(),
         None => work.root.join("system"),
     };
     use super::rootfs::system::System;
-    let fail = |e: std::io::Error| PipelineError::Invalid {
+    let fail = |e: std::io::Error| {
+        PipelineError::Invalid {
         step: Step::Extracting,
         message: format!("preparing the Wazo-like root in {}: {e}", dir.display()),
         hint: "remove the folder and try again; `wazo-plugin rootfs update` makes the cached root again".into(),
+    }
     };
     let system = match System::open(&dir).map_err(fail)? {
         Some(s) => s,
@@ -351,15 +351,11 @@ pub fn uninstall(
     work.system = super::rootfs::system::System::open(&prefix)
         .map_err(PipelineError::io(Step::Removing, "reading the prefix"))?;
     if work.system.is_some() && !work.isolation.namespaces() {
-        return Err(PipelineError::Invalid {
-            step: Step::Removing,
-            message: format!(
-                "{} is a Wazo-like root: removing in it needs namespaces; this machine has {}",
-                prefix.display(),
-                work.isolation.key()
-            ),
-            hint: "install bubblewrap, or enable unprivileged user namespaces".into(),
-        });
+        return Err(PipelineError::Usage(format!(
+            "{} is a Wazo-like root: removing in it needs namespaces, and this machine has {} only: install bubblewrap, or enable unprivileged user namespaces",
+            prefix.display(),
+            work.isolation.key()
+        )));
     }
     let action = Action::Remove(package.to_string());
     let run = timed(progress, Step::Removing, |p| {
@@ -376,6 +372,7 @@ pub fn uninstall(
     Ok(UninstallReport {
         package: package.to_string(),
         isolation: work.isolation,
+        in_root: work.system.is_some(),
         run,
     })
 }

@@ -67,12 +67,7 @@ fn a_build_calling_python_fails_even_where_the_host_has_one() {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
-    let p = plugin(
-        tmp.path(),
-        "py",
-        "",
-        &[("build", "python -c 'print(42)'")],
-    );
+    let p = plugin(tmp.path(), "py", "", &[("build", "python -c 'print(42)'")]);
     let out = wazo(&["build", "--rootfs", "--no-lint", &p]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("python: not found"), "{}", text(&out));
@@ -104,7 +99,11 @@ fn pipefail_under_bin_sh_fails_as_on_dash() {
     let p = plugin(tmp.path(), "pf", "", &[("build", "set -o pipefail")]);
     let out = wazo(&["build", "--rootfs", "--no-lint", &p]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("Illegal option -o pipefail"), "{}", text(&out));
+    assert!(
+        text(&out).contains("Illegal option -o pipefail"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -117,20 +116,28 @@ fn debian_depends_are_installed_for_real_and_usable_by_install() {
         tmp.path(),
         "jwtuse",
         "debian_depends:\n  - python3-jwt\n",
-        &[(
-            "install",
-            "python3 -c 'import jwt; print(\"jwt\", jwt.__version__)' > /var/lib/jwt-version",
-        ), ("uninstall", "rm -f /var/lib/jwt-version")],
+        &[
+            (
+                "install",
+                "python3 -c 'import jwt; print(\"jwt\", jwt.__version__)' > /var/lib/jwt-version",
+            ),
+            ("uninstall", "rm -f /var/lib/jwt-version"),
+        ],
     );
     let out = wazo(&["test", "--rootfs", "--no-lint", &p]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("depends (installed in the root by gdebi, with apt, as on a server): python3-jwt"),
+        stdout.contains(
+            "depends (installed in the root by gdebi, with apt, as on a server): python3-jwt"
+        ),
         "{stdout}"
     );
     // What python3-jwt installed stays (apt-get remove leaves it), and is not the plugin's.
-    assert!(stdout.contains("left behind after removal: nothing"), "{stdout}");
+    assert!(
+        stdout.contains("left behind after removal: nothing"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -139,7 +146,12 @@ fn a_debian_depends_package_debian_lacks_is_named() {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
-    let p = plugin(tmp.path(), "oldjwt", "debian_depends:\n  - python-jwt\n", &[]);
+    let p = plugin(
+        tmp.path(),
+        "oldjwt",
+        "debian_depends:\n  - python-jwt\n",
+        &[],
+    );
     let out = wazo(&["test", "--rootfs", "--no-lint", &p]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -259,9 +271,19 @@ fn install_makes_a_root_in_an_empty_prefix_and_uninstall_finds_it() {
     let out = wazo(&["uninstall", "--prefix", &prefix, "demo/keeper"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        !server
-            .join("var/lib/dpkg/info/wazo-plugind-keeper-demo.list")
-            .exists()
+        String::from_utf8_lossy(&out.stdout).contains("/ is a copy of the Wazo-like root"),
+        "{}",
+        text(&out)
+    );
+    // Removed (dpkg keeps the postrm for a purge: "deinstall ok config-files").
+    let db = std::fs::read_to_string(server.join("var/lib/dpkg/status")).expect("status");
+    let entry = db
+        .split("\n\n")
+        .find(|p| p.starts_with("Package: wazo-plugind-keeper-demo\n"))
+        .expect("entry");
+    assert!(
+        entry.contains("Status: deinstall ok config-files"),
+        "{entry}"
     );
     // A folder of the user's that is not such a root is not written into.
     let mine = tmp.path().join("mine");
@@ -283,4 +305,49 @@ fn install_makes_a_root_in_an_empty_prefix_and_uninstall_finds_it() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(names, ["notes.txt"]);
+}
+
+#[test]
+fn the_built_in_namespaces_run_it_too_and_landlock_alone_is_refused() {
+    if !ready() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let p = plugin(
+        tmp.path(),
+        "nsrun",
+        "",
+        &[("install", "test -d /etc/asterisk/extensions_extra.d")],
+    );
+    let run = |mechanism: &str| {
+        Command::cargo_bin("wazo-plugin")
+            .expect("bin")
+            .args(["test", "--rootfs", "--no-lint", &p])
+            .env("XDG_CACHE_HOME", shared_cache())
+            .env("WAZO_PLUGIN_ISOLATION", mechanism)
+            .output()
+            .expect("run wazo-plugin")
+    };
+    let ns = run("ns");
+    if wazo_plugin::pipeline::isolation::resolve(wazo_plugin::pipeline::isolation::Choice::Only(
+        wazo_plugin::pipeline::sandbox::Isolation::Namespaces,
+    )) == wazo_plugin::pipeline::sandbox::Isolation::Namespaces
+    {
+        assert_eq!(ns.status.code(), Some(0), "{}", text(&ns));
+        assert!(
+            String::from_utf8_lossy(&ns.stdout).contains("namespaces (built in, no bubblewrap)"),
+            "{}",
+            text(&ns)
+        );
+    } else {
+        super::skip("the built-in namespaces are not usable here");
+    }
+    let landlock = run("landlock");
+    assert_eq!(landlock.status.code(), Some(2), "{}", text(&landlock));
+    assert!(
+        text(&landlock)
+            .contains("--rootfs runs the steps in a Debian root, which needs namespaces"),
+        "{}",
+        text(&landlock)
+    );
 }

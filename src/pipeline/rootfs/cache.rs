@@ -174,7 +174,7 @@ mod tests {
         std::fs::write(outside.path().join("keep"), "x").unwrap();
         std::os::unix::fs::symlink(outside.path(), base.join("26.08/root/link")).unwrap();
         let meta = Metadata {
-            layout: super::LAYOUT,
+            layout: crate::pipeline::rootfs::LAYOUT,
             release: "26.08".into(),
             suite: "bookworm".into(),
             debian: 12,

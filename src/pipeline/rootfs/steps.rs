@@ -39,7 +39,9 @@ fn command_of(action: &Action, step: Step, deb_inside: Option<&Path>) -> (Vec<St
     let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     match action {
         Action::Install(_) => {
-            let deb = deb_inside.map(|p| p.display().to_string()).unwrap_or_default();
+            let deb = deb_inside
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             let name = deb_inside
                 .and_then(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
@@ -200,7 +202,10 @@ pub fn dpkg(
         let command = if missing.is_empty() {
             shown
         } else {
-            format!("{shown} (debian_depends not in Debian: {})", missing.join(", "))
+            format!(
+                "{shown} (debian_depends not in Debian: {})",
+                missing.join(", ")
+            )
         };
         return Err(PipelineError::StepFailed {
             step,

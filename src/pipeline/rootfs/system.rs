@@ -230,9 +230,9 @@ mod tests {
     fn churn_is_system_state_only() {
         assert!(super::is_churn("/var/lib/dpkg/status"));
         assert!(super::is_churn("/var/log/apt/term.log"));
-        assert!(
-            super::is_churn("/usr/lib/python3/dist-packages/x/__pycache__/a.pyc (deleted)")
-        );
+        assert!(super::is_churn(
+            "/usr/lib/python3/dist-packages/x/__pycache__/a.pyc (deleted)"
+        ));
         assert!(!super::is_churn("/var/lib/dpkgx"));
         assert!(!super::is_churn("/etc/wazo-calld/conf.d/50-x.yml"));
         assert!(!super::is_churn("/var/log/asterisk/x"));
