@@ -1,5 +1,6 @@
 //! `wazo-plugin config SERVICE [PATH]`: the configuration a Wazo service gets from the conf.d
-//! files the plugin ships, value by value, with the file each value comes from.
+//! files the plugin ships and Wazo's own conf.d files for it, value by value, with the file each
+//! value comes from (a Wazo file's upstream source as its origin).
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use wazo_plugin::confd::effective::{Layer, Setting, effective};
 use wazo_plugin::confd::{ConfdFile, confd_path, skipped_because};
 use wazo_plugin::plugin::load::{Overrides, Target, load};
 use wazo_plugin::plugin::shipped::Origin;
+use wazo_plugin::wazo::confd_files::{self, WazoFile};
 use wazo_plugin::wazo::services;
 
 use super::exit;
@@ -94,73 +96,175 @@ pub fn run(args: &ConfigArgs) -> u8 {
     let mut layers = Vec::new();
     for (file, text, parsed) in &parsed {
         match (&parsed.root, &parsed.error) {
-            (Some(root), None) => layers.push(Layer { file, root, text }),
+            (Some(root), None) => layers.push(Layer::plugin(file, root, text)),
             (_, Some(_)) => notes.push(format!(
                 "{file} does not parse: {name} drops it at start-up"
             )),
             _ => {}
         }
     }
-    let settings = effective(&layers);
+    // Wazo's own files of the service, unless the plugin ships one by the same name.
+    let mut wazo: Vec<&'static WazoFile> = Vec::new();
+    for f in confd_files::wazo_files(name) {
+        if parsed.iter().any(|(n, _, _)| n == f.name) {
+            notes.push(format!(
+                "the plugin ships {}, which Wazo's package {} ships too: dpkg refuses to install both",
+                f.name, f.package
+            ));
+            continue;
+        }
+        wazo.push(f);
+        layers.push(Layer::wazo(f));
+    }
+    let settings = effective(&layers, confd_files::accumulates_lists(name));
     let order = wazo_plugin::confd::merge::read_order(layers.iter().map(|l| l.file));
+    let plugin_files: Vec<&str> = order
+        .iter()
+        .copied()
+        .filter(|n| !wazo.iter().any(|w| w.name == *n))
+        .collect();
+    let view = View {
+        service: name,
+        order: &order,
+        plugin_files: &plugin_files,
+        wazo: &wazo,
+        settings: &settings,
+        notes: &notes,
+    };
     if args.json {
-        print_json(name, &order, &settings, &notes);
+        print_json(&view);
     } else {
-        print_text(name, &order, &settings, &notes);
+        print_text(&view);
     }
     exit::OK
 }
 
-fn print_text(service: &str, order: &[&str], settings: &[Setting], notes: &[String]) {
+struct View<'a> {
+    service: &'a str,
+    /// Every file read, in the service's order.
+    order: &'a [&'a str],
+    plugin_files: &'a [&'a str],
+    wazo: &'a [&'static WazoFile],
+    settings: &'a [Setting],
+    notes: &'a [String],
+}
+
+/// Where a value comes from: `plugin`, or `wazo default (SOURCE)`.
+fn origin(s: &Setting) -> String {
+    match s.wazo {
+        Some(f) => format!("wazo default ({})", f.source),
+        None => "plugin".to_string(),
+    }
+}
+
+fn print_text(v: &View) {
     let esc = |s: &str| s.escape_debug().to_string();
-    if order.is_empty() {
+    let service = v.service;
+    if v.plugin_files.is_empty() {
         println!("# the plugin ships no conf.d file that {service} reads");
-    } else {
-        println!(
-            "# {service} reads the plugin's conf.d files in this order, the first to set a value wins: {}",
-            order.join(", ")
-        );
     }
-    println!(
-        "# Wazo's own files (the packages' conf.d files, config.yml) and defaults also count: they \
-         fill in what these leave unset, and a Wazo file that sorts first wins over them; they are \
-         not known here."
-    );
-    for note in notes {
-        println!("# note: {}", esc(note));
-    }
-    for s in settings {
-        let also = if s.overridden_in.is_empty() {
-            String::new()
+    if !v.order.is_empty() {
+        let names: Vec<String> = v
+            .order
+            .iter()
+            .map(|n| {
+                if v.wazo.iter().any(|w| w.name == *n) {
+                    format!("{n} (Wazo's)")
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect();
+        let whose = if v.wazo.is_empty() {
+            "the plugin's"
         } else {
-            format!(", over {}", s.overridden_in.join(", "))
+            "the plugin's and Wazo's"
         };
         println!(
-            "{}: {}    # {}{also}",
+            "# {service} reads {whose} conf.d files in this order, the first to set a value wins: {}",
+            names.join(", ")
+        );
+    }
+    if v.wazo.is_empty() {
+        println!(
+            "# Wazo puts no conf.d file of its own in {service}'s folder (of the files known, \
+             docs/shipped.md); its config.yml and defaults fill in what these files leave unset \
+             and are not shown."
+        );
+    } else {
+        for w in v.wazo {
+            let when = w
+                .when
+                .map(|w| format!(", only where {w}"))
+                .unwrap_or_default();
+            println!(
+                "# {} is Wazo's: package {}{when} ({})",
+                w.name, w.package, w.source
+            );
+        }
+        println!(
+            "# {service}'s config.yml and defaults fill in what these files leave unset and are \
+             not shown."
+        );
+    }
+    for note in v.notes {
+        println!("# note: {}", esc(note));
+    }
+    for s in v.settings {
+        let mut tail = String::new();
+        if !s.extended_in.is_empty() {
+            tail.push_str(&format!(", extended by {}", s.extended_in.join(", ")));
+        }
+        if !s.overridden_in.is_empty() {
+            tail.push_str(&format!(", over {}", s.overridden_in.join(", ")));
+        }
+        let from = match s.wazo {
+            Some(_) => format!("{}: {}", s.file, origin(s)),
+            None => s.file.clone(),
+        };
+        println!(
+            "{}: {}    # {}{tail}",
             esc(&s.path.join(".")),
             esc(&s.value),
-            esc(&s.file)
+            esc(&from)
         );
     }
 }
 
-fn print_json(service: &str, order: &[&str], settings: &[Setting], notes: &[String]) {
-    let settings: Vec<serde_json::Value> = settings
+fn print_json(v: &View) {
+    let settings: Vec<serde_json::Value> = v
+        .settings
         .iter()
         .map(|s| {
             serde_json::json!({
                 "path": s.path,
                 "value": s.value,
                 "file": s.file,
+                "origin": origin(s),
                 "overridden_in": s.overridden_in,
+                "extended_in": s.extended_in,
+            })
+        })
+        .collect();
+    let wazo: Vec<serde_json::Value> = v
+        .wazo
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "name": w.name,
+                "package": w.package,
+                "when": w.when,
+                "source": w.source,
             })
         })
         .collect();
     let doc = serde_json::json!({
-        "service": service,
-        "files": order,
+        "service": v.service,
+        "files": v.plugin_files,
+        "wazo_files": wazo,
+        "read_order": v.order,
         "settings": settings,
-        "notes": notes,
+        "notes": v.notes,
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
