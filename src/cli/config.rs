@@ -116,6 +116,7 @@ pub fn run(args: &ConfigArgs) -> u8 {
         wazo.push(f);
         layers.push(Layer::wazo(f));
     }
+    wazo.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let settings = effective(&layers, confd_files::accumulates_lists(name));
     let order = wazo_plugin::confd::merge::read_order(layers.iter().map(|l| l.file));
     let plugin_files: Vec<&str> = order
@@ -175,10 +176,10 @@ fn print_text(v: &View) {
                 }
             })
             .collect();
-        let whose = if v.wazo.is_empty() {
-            "the plugin's"
-        } else {
-            "the plugin's and Wazo's"
+        let whose = match (v.plugin_files.is_empty(), v.wazo.is_empty()) {
+            (true, _) => "Wazo's",
+            (false, true) => "the plugin's",
+            (false, false) => "the plugin's and Wazo's",
         };
         println!(
             "# {service} reads {whose} conf.d files in this order, the first to set a value wins: {}",
@@ -219,6 +220,9 @@ fn print_text(v: &View) {
             tail.push_str(&format!(", over {}", s.overridden_in.join(", ")));
         }
         let from = match s.wazo {
+            Some(w) if w.when.is_some() => {
+                format!("{}: {}, on some servers only", s.file, origin(s))
+            }
             Some(_) => format!("{}: {}", s.file, origin(s)),
             None => s.file.clone(),
         };
