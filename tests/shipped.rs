@@ -338,3 +338,32 @@ fn wazo_s_own_conf_d_files_win_over_later_plugin_files_only_for_what_they_set() 
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].1, "warning");
 }
+
+/// Before 24.13 wazo-phoned's own file was `050-xivo-config.yml`: a `40-` file, which overrides
+/// `50-authorized-subnets.yml`, still sorts after it.
+#[test]
+fn wazo_s_own_conf_d_files_follow_the_target_release() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/checks/WP506-confd-shadowed-by-wazo");
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture, dir.path());
+    let confd = dir.path().join("etc/wazo-phoned/conf.d");
+    std::fs::rename(
+        confd.join("60-acme-directory.yml"),
+        confd.join("40-acme-directory.yml"),
+    )
+    .unwrap();
+    let findings = |version: &str| {
+        let report = lint_paths(&[dir.path().to_path_buf()], &options(Some(version))).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.to_string(), d.help.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    assert!(findings("24.13").is_empty());
+    let old = findings("24.12");
+    assert_eq!(old.len(), 1, "{old:?}");
+    assert_eq!(old[0].0, "WP506");
+    assert!(old[0].1.contains("e.g. 00-acme-directory.yml"), "{old:?}");
+}

@@ -10,6 +10,7 @@ use wazo_plugin::plugin::load::{Overrides, Target, load};
 use wazo_plugin::plugin::shipped::Origin;
 use wazo_plugin::wazo::confd_files::{self, WazoFile};
 use wazo_plugin::wazo::services;
+use wazo_plugin::wazo_version::check_wazo_version;
 
 use super::exit;
 
@@ -23,6 +24,9 @@ pub struct ConfigArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The Wazo release whose own conf.d files count (default: the newest known).
+    #[arg(long, value_name = "VERSION")]
+    pub wazo_version: Option<String>,
 }
 
 pub fn run(args: &ConfigArgs) -> u8 {
@@ -39,6 +43,18 @@ pub fn run(args: &ConfigArgs) -> u8 {
         eprintln!("error: {name} is not a Wazo service with a conf.d folder{hint}");
         return exit::USAGE;
     }
+    let release = match args.wazo_version.as_deref().map(check_wazo_version) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            eprintln!(
+                "error: --wazo-version {}: {}",
+                args.wazo_version.as_deref().unwrap_or_default(),
+                e.message
+            );
+            return exit::USAGE;
+        }
+    };
     if !args.path.join("wazo").is_dir() {
         eprintln!(
             "error: {}: not a plugin folder (no wazo/ folder)",
@@ -105,7 +121,7 @@ pub fn run(args: &ConfigArgs) -> u8 {
     }
     // Wazo's own files of the service, unless the plugin ships one by the same name.
     let mut wazo: Vec<&'static WazoFile> = Vec::new();
-    for f in confd_files::wazo_files(name) {
+    for f in confd_files::wazo_files(name, release.as_ref()) {
         if parsed.iter().any(|(n, _, _)| n == f.name) {
             notes.push(format!(
                 "the plugin ships {}, which Wazo's package {} ships too: dpkg refuses to install both",

@@ -18,7 +18,8 @@
 //! | wazo-call-logd | `50-db.yml` | wazo-call-logd | postinst, remote database | `wazo-call-logd@ac29995:debian/wazo-call-logd.postinst:55` |
 //! | wazo-purge-db | `50-call-logd.yml` | wazo-call-logd | shipped | `wazo-call-logd@ac29995:etc/wazo-purge-db/conf.d/50-call-logd.yml` |
 //! | wazo-purge-db | `50-webhookd.yml` | wazo-webhookd | shipped | `wazo-webhookd@877dc71:etc/wazo-purge-db/conf.d/50-webhookd.yml` |
-//! | wazo-phoned | `50-authorized-subnets.yml` | wazo-phoned | shipped, `!exec wazo-confgen phoned/config.yml` | `wazo-phoned@69f0e85:etc/wazo-phoned/conf.d/50-authorized-subnets.yml`, output from `wazo-confgend@d650fa0:wazo_confgend/phoned.py` |
+//! | wazo-phoned | `050-xivo-config.yml` until 24.13 | wazo-phoned | shipped, the same | `wazo-phoned@820ab7a:etc/wazo-phoned/conf.d/050-xivo-config.yml`; renamed by `wazo-phoned@5186c7a` (`debian/maintscript`: `mv_conffile ... 24.13`) |
+//! | wazo-phoned | `50-authorized-subnets.yml` from 24.13 | wazo-phoned | shipped, `!exec wazo-confgen phoned/config.yml` | `wazo-phoned@69f0e85:etc/wazo-phoned/conf.d/50-authorized-subnets.yml`, output from `wazo-confgend@d650fa0:wazo_confgend/phoned.py` |
 //! | wazo-provd | `50-network.yml` | wazo-provd | shipped, `!exec wazo-confgen provd/network.yml` | `wazo-provd@5dde984:etc/wazo-provd/conf.d/50-network.yml`, output from `wazo-confgend@d650fa0:wazo_confgend/plugins/provd_conf.py` |
 //!
 //! Searched and found to put nothing in a conf.d folder on a Debian install: the `debian/`
@@ -31,10 +32,15 @@
 //! wazo-auth's `050-init-config.yml` from 2017-12 until `wazo-auth@0781aeb`, 2019-11): only
 //! the current ones are here.
 //!
+//! Releases: only wazo-phoned's rename is tied to a release (its `debian/maintscript`); the
+//! other files are taken as present on every release (they date from 2019-02 to 2021-04).
+//!
 //! Lists: wazo-auth reads its files with `read_config_file_hierarchy_accumulating_list`
 //! (`wazo-auth@f1c4e52:wazo_auth/config.py:214`): a list set in two files is the two lists
 //! one after the other, so a later plugin file adds to Wazo's list instead of losing. The
 //! other services here use `read_config_file_hierarchy` (the first list wins).
+
+use crate::wazo_version::{WazoVersion, check_wazo_version};
 
 /// A value a Wazo file sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,11 +86,21 @@ pub struct WazoFile {
     pub source: &'static str,
     /// The values it sets: key path, value.
     pub settings: &'static [(&'static [&'static str], WazoValue)],
+    /// The first release that has it under this name, when known (otherwise: every release).
+    pub since: Option<&'static str>,
+    /// The first release that no longer has it under this name.
+    pub until: Option<&'static str>,
 }
 
 const DB_URI: &[(&[&str], WazoValue)] = &[(
     &["db_uri"],
     WazoValue::Generated("the database URI given to debconf"),
+)];
+const PHONED_SUBNETS: &[(&[&str], WazoValue)] = &[(
+    &["rest_api", "authorized_subnets"],
+    WazoValue::GeneratedList(
+        "the phone access subnets of the Wazo database, from `wazo-confgen phoned/config.yml`",
+    ),
 )];
 const REMOTE_DB: Option<&str> =
     Some("the package was installed with a remote database (debconf db-admin-password set)");
@@ -144,6 +160,8 @@ pub static WAZO_FILES: &[WazoFile] = &[
                 WazoValue::List("1 metadata plugin: user_admin_status"),
             ),
         ],
+        since: None,
+        until: None,
     },
     WazoFile {
         service: "wazo-auth",
@@ -152,6 +170,8 @@ pub static WAZO_FILES: &[WazoFile] = &[
         when: REMOTE_DB,
         source: "wazo-platform/wazo-auth@f1c4e52:debian/wazo-auth.postinst:74",
         settings: DB_URI,
+        since: None,
+        until: None,
     },
     WazoFile {
         service: "wazo-chatd",
@@ -160,6 +180,8 @@ pub static WAZO_FILES: &[WazoFile] = &[
         when: REMOTE_DB,
         source: "wazo-platform/wazo-chatd@f0240ac:debian/wazo-chatd.postinst:51",
         settings: DB_URI,
+        since: None,
+        until: None,
     },
     WazoFile {
         service: "wazo-call-logd",
@@ -168,6 +190,8 @@ pub static WAZO_FILES: &[WazoFile] = &[
         when: REMOTE_DB,
         source: "wazo-platform/wazo-call-logd@ac29995:debian/wazo-call-logd.postinst:55",
         settings: DB_URI,
+        since: None,
+        until: None,
     },
     WazoFile {
         service: "wazo-purge-db",
@@ -189,6 +213,8 @@ pub static WAZO_FILES: &[WazoFile] = &[
                 WazoValue::Scalar("true"),
             ),
         ],
+        since: None,
+        until: None,
     },
     WazoFile {
         service: "wazo-purge-db",
@@ -206,6 +232,18 @@ pub static WAZO_FILES: &[WazoFile] = &[
                 WazoValue::Scalar("30"),
             ),
         ],
+        since: None,
+        until: None,
+    },
+    WazoFile {
+        service: "wazo-phoned",
+        name: "050-xivo-config.yml",
+        package: "wazo-phoned",
+        when: None,
+        source: "wazo-platform/wazo-phoned@820ab7a:etc/wazo-phoned/conf.d/050-xivo-config.yml",
+        settings: PHONED_SUBNETS,
+        since: None,
+        until: Some("24.13"),
     },
     WazoFile {
         service: "wazo-phoned",
@@ -213,12 +251,9 @@ pub static WAZO_FILES: &[WazoFile] = &[
         package: "wazo-phoned",
         when: None,
         source: "wazo-platform/wazo-phoned@69f0e85:etc/wazo-phoned/conf.d/50-authorized-subnets.yml",
-        settings: &[(
-            &["rest_api", "authorized_subnets"],
-            WazoValue::GeneratedList(
-                "the phone access subnets of the Wazo database, from `wazo-confgen phoned/config.yml`",
-            ),
-        )],
+        settings: PHONED_SUBNETS,
+        since: Some("24.13"),
+        until: None,
     },
     WazoFile {
         service: "wazo-provd",
@@ -232,12 +267,33 @@ pub static WAZO_FILES: &[WazoFile] = &[
                 "the provisioning HTTP URL of the Wazo database, from `wazo-confgen provd/network.yml`",
             ),
         )],
+        since: None,
+        until: None,
     },
 ];
 
-/// Wazo's own conf.d files for a service.
-pub fn wazo_files(service: &str) -> impl Iterator<Item = &'static WazoFile> + use<'_> {
-    WAZO_FILES.iter().filter(move |f| f.service == service)
+/// Wazo's own conf.d files for a service on a release (`None`: the newest).
+pub fn wazo_files<'a>(
+    service: &'a str,
+    release: Option<&'a WazoVersion>,
+) -> impl Iterator<Item = &'static WazoFile> + use<'a> {
+    WAZO_FILES
+        .iter()
+        .filter(move |f| f.service == service && f.on(release))
+}
+
+impl WazoFile {
+    /// Whether a server of `release` (`None`: the newest) has the file under this name.
+    pub fn on(&self, release: Option<&WazoVersion>) -> bool {
+        let at = |v: &str| check_wazo_version(v).ok();
+        match release {
+            None => self.until.is_none(),
+            Some(r) => {
+                self.since.and_then(at).is_none_or(|s| *r >= s)
+                    && self.until.and_then(at).is_none_or(|u| *r < u)
+            }
+        }
+    }
 }
 
 /// Whether the service reads conf.d with accumulating lists (a list in two files is both,
@@ -272,7 +328,20 @@ mod tests {
             );
             assert!(!f.settings.is_empty());
         }
-        assert_eq!(wazo_files("wazo-auth").count(), 2);
-        assert_eq!(wazo_files("wazo-calld").count(), 0);
+        assert_eq!(wazo_files("wazo-auth", None).count(), 2);
+        assert_eq!(wazo_files("wazo-calld", None).count(), 0);
+    }
+
+    #[test]
+    fn wazo_phoned_s_file_was_renamed_in_24_13() {
+        let names = |v: Option<&str>| {
+            let v = v.map(|v| check_wazo_version(v).unwrap());
+            wazo_files("wazo-phoned", v.as_ref())
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(None), ["50-authorized-subnets.yml"]);
+        assert_eq!(names(Some("24.13")), ["50-authorized-subnets.yml"]);
+        assert_eq!(names(Some("24.12")), ["050-xivo-config.yml"]);
     }
 }

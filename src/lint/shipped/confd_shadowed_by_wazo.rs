@@ -40,7 +40,7 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
         };
         let accumulate = accumulates_lists(&c.service);
         let mut seen: Vec<std::ops::Range<usize>> = Vec::new();
-        for wazo in wazo_files(&c.service) {
+        for wazo in wazo_files(&c.service, cx.target.version.as_ref()) {
             // The same name is a dpkg conflict, not this; a name sorting first overrides.
             if c.name.as_bytes() <= wazo.name.as_bytes() {
                 continue;
