@@ -192,3 +192,44 @@ fn wazo_s_own_files_are_merged_with_their_source() {
         ])
     );
 }
+
+/// config.yml and the built-in defaults come after every conf.d file: a plugin's file that
+/// disables one of Wazo's default plugins wins over both.
+#[test]
+fn the_defaults_come_last_and_only_fill_in() {
+    let dir = plugin();
+    write(
+        dir.path(),
+        "etc/wazo-calld/conf.d/90-no-faxes.yml",
+        "enabled_plugins:\n  faxes: false\n",
+    );
+    let text = config(&["config", "wazo-calld"], dir.path());
+    assert!(
+        text.contains(
+            "enabled_plugins.faxes: false    # 90-no-faxes.yml, over built-in defaults\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "enabled_plugins.calls: true    # config.yml: wazo default \
+             (wazo-platform/wazo-calld@07b6704:etc/wazo-calld/config.yml)\n"
+        ),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&config(&["config", "wazo-calld", "--json"], dir.path())).unwrap();
+    assert_eq!(
+        json["defaults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["config.yml", "built-in defaults"]
+    );
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["50-early.yml", "60-late.yml", "90-no-faxes.yml"])
+    );
+}

@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use wazo_plugin::confd::effective::{Layer, Setting, effective};
+use wazo_plugin::confd::effective::{Layer, Setting, effective_with};
 use wazo_plugin::confd::{ConfdFile, confd_path, skipped_because};
 use wazo_plugin::plugin::load::{Overrides, Target, load};
 use wazo_plugin::plugin::shipped::Origin;
 use wazo_plugin::wazo::confd_files::{self, WazoFile};
+use wazo_plugin::wazo::defaults;
 use wazo_plugin::wazo::services;
 use wazo_plugin::wazo_version::check_wazo_version;
 
@@ -133,7 +134,9 @@ pub fn run(args: &ConfigArgs) -> u8 {
         layers.push(Layer::wazo(f));
     }
     wazo.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    let settings = effective(&layers, confd_files::accumulates_lists(name));
+    let later: Vec<Layer> = defaults::defaults(name).map(Layer::wazo).collect();
+    let settings = effective_with(&layers, &later, confd_files::accumulates_lists(name));
+    let defaults: Vec<&'static WazoFile> = defaults::defaults(name).collect();
     let order = wazo_plugin::confd::merge::read_order(layers.iter().map(|l| l.file));
     let plugin_files: Vec<&str> = order
         .iter()
@@ -145,6 +148,7 @@ pub fn run(args: &ConfigArgs) -> u8 {
         order: &order,
         plugin_files: &plugin_files,
         wazo: &wazo,
+        defaults: &defaults,
         settings: &settings,
         notes: &notes,
     };
@@ -162,6 +166,8 @@ struct View<'a> {
     order: &'a [&'a str],
     plugin_files: &'a [&'a str],
     wazo: &'a [&'static WazoFile],
+    /// config.yml and the built-in defaults, read after conf.d (only their enabled_* keys).
+    defaults: &'a [&'static WazoFile],
     settings: &'a [Setting],
     notes: &'a [String],
 }
@@ -205,8 +211,7 @@ fn print_text(v: &View) {
     if v.wazo.is_empty() {
         println!(
             "# Wazo puts no conf.d file of its own in {service}'s folder (of the files known, \
-             docs/shipped.md); its config.yml and defaults fill in what these files leave unset \
-             and are not shown."
+             docs/shipped.md)."
         );
     } else {
         for w in v.wazo {
@@ -219,9 +224,22 @@ fn print_text(v: &View) {
                 w.name, w.package, w.source
             );
         }
+    }
+    if v.defaults.is_empty() {
         println!(
-            "# {service}'s config.yml and defaults fill in what these files leave unset and are \
-             not shown."
+            "# {service}'s config.yml and built-in defaults fill in what these files leave unset \
+             and are not shown."
+        );
+    } else {
+        let from: Vec<String> = v
+            .defaults
+            .iter()
+            .map(|d| format!("{} ({})", d.name, d.source))
+            .collect();
+        println!(
+            "# then {service} reads {}: they fill in what the conf.d files leave unset; only the \
+             plugins they enable are shown.",
+            from.join(", then ")
         );
     }
     for note in v.notes {
@@ -283,6 +301,11 @@ fn print_json(v: &View) {
         "files": v.plugin_files,
         "wazo_files": wazo,
         "read_order": v.order,
+        "defaults": v
+            .defaults
+            .iter()
+            .map(|d| serde_json::json!({"name": d.name, "source": d.source}))
+            .collect::<Vec<_>>(),
         "settings": settings,
         "notes": v.notes,
     });

@@ -37,7 +37,7 @@ pub struct Setting {
     pub file: String,
     /// When the file is one of Wazo's own, which (its package and upstream source).
     pub wazo: Option<&'static WazoFile>,
-    /// Later files that set the same keys too, and lose.
+    /// Later files that set the same keys too, to another value, and lose.
     pub overridden_in: Vec<String>,
     /// Later files whose list at the same keys is appended to this one (accumulating lists).
     pub extended_in: Vec<String>,
@@ -91,11 +91,22 @@ impl<'a> Layer<'a> {
 /// `accumulate_lists`: the service appends a later file's list to an earlier one's
 /// ([`crate::wazo::confd_files::accumulates_lists`]).
 pub fn effective(layers: &[Layer<'_>], accumulate_lists: bool) -> Vec<Setting> {
+    effective_with(layers, &[], accumulate_lists)
+}
+
+/// [`effective`], then `later` in the order given: what the service reads after its conf.d
+/// files (config.yml, then its built-in defaults, [`crate::wazo::defaults`]).
+pub fn effective_with(
+    layers: &[Layer<'_>],
+    later: &[Layer<'_>],
+    accumulate_lists: bool,
+) -> Vec<Setting> {
     let mut order: Vec<&Layer> = layers
         .iter()
         .filter(|l| super::skipped_because(l.file).is_none())
         .collect();
     order.sort_by(|a, b| a.file.as_bytes().cmp(b.file.as_bytes()));
+    order.extend(later);
     let mut out: Vec<(Setting, Kind)> = Vec::new();
     for layer in order {
         let name = layer.file;
@@ -113,6 +124,11 @@ pub fn effective(layers: &[Layer<'_>], accumulate_lists: bool) -> Vec<Setting> {
                 }
             });
             match taken {
+                // The same scalar again loses nothing: not recorded.
+                Some((s, Kind::Scalar))
+                    if s.path == leaf.path
+                        && leaf.kind == Kind::Scalar
+                        && s.value == leaf.value => {}
                 Some((s, kind)) => {
                     let list = if accumulate_lists
                         && s.path == leaf.path
@@ -293,7 +309,7 @@ mod tests {
 
     #[test]
     fn wazo_files_come_first_where_they_sort_first() {
-        let f = crate::wazo::confd_files::wazo_files("wazo-purge-db")
+        let f = crate::wazo::confd_files::wazo_files("wazo-purge-db", None)
             .find(|f| f.name == "50-webhookd.yml")
             .unwrap();
         let text = "days_to_keep_per_plugin:\n  webhookd-logs: 7\n  mine: 3\n";

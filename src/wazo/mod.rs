@@ -4,6 +4,7 @@
 //! upstream source it was read from.
 
 pub mod confd_files;
+pub mod defaults;
 pub mod releases;
 pub mod services;
 
