@@ -50,7 +50,7 @@ pub fn run(cx: &ShippedCx, out: &mut Vec<Diagnostic>) {
                 Layer::plugin(&c.name, root, &loaded.text),
             ];
             for s in effective(&layers, accumulate) {
-                if s.wazo.is_none() || !s.overridden_in.iter().any(|f| *f == c.name) {
+                if s.wazo.is_none() || !s.overridden_in.contains(&c.name) {
                     continue;
                 }
                 let Some((entry, exact)) = deepest(root, &s.path) else {
