@@ -110,3 +110,126 @@ fn an_unknown_service_or_folder_is_a_usage_error() {
     ]);
     assert!(String::from_utf8_lossy(&err).contains("not a plugin folder"));
 }
+
+/// A wazo-auth plugin: Wazo's own conf.d files (wazo-auth-keys' `50-wazo-default.yml`, the
+/// remote database's `50-db.yml`) are merged with the plugin's, each value naming its file
+/// and, for Wazo's, the upstream source; lists accumulate in wazo-auth.
+fn auth_plugin() -> tempfile::TempDir {
+    let dir = plugin();
+    let root = dir.path();
+    std::fs::remove_dir_all(root.join("etc")).unwrap();
+    write(
+        root,
+        "etc/wazo-auth/conf.d/60-acme.yml",
+        "enabled_metadata_plugins:\n  user_admin_status: false\n  acme: true\n\
+         default_policies:\n  wazo_default_user_policy:\n    acl: [acme.users.me.#]\n",
+    );
+    write(
+        root,
+        "etc/wazo-auth/conf.d/40-acme-first.yml",
+        "default_user_policy: acme_user_policy\n",
+    );
+    dir
+}
+
+fn config(args: &[&str], dir: &Path) -> String {
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("wazo-plugin"))
+        .args(args)
+        .arg(dir)
+        .assert()
+        .code(0);
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+#[test]
+fn wazo_s_own_files_are_merged_with_their_source() {
+    let dir = auth_plugin();
+    let text = config(&["config", "wazo-auth"], dir.path());
+    insta::assert_snapshot!("wazo_auth_text", text);
+    let json = config(&["config", "wazo-auth", "--json"], dir.path());
+    insta::assert_snapshot!("wazo_auth_json", json);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // The shape of before, extended.
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["40-acme-first.yml", "60-acme.yml"])
+    );
+    let find = |path: &[&str]| {
+        json["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["path"] == serde_json::json!(path))
+            .cloned()
+            .unwrap()
+    };
+    let s = find(&["enabled_metadata_plugins", "user_admin_status"]);
+    assert_eq!(s["value"], "true");
+    assert_eq!(s["file"], "50-wazo-default.yml");
+    assert_eq!(
+        s["origin"],
+        "wazo default (wazo-platform/wazo-auth-keys@0fb6489:etc/wazo-auth/conf.d/50-wazo-default.yml)"
+    );
+    assert_eq!(s["overridden_in"], serde_json::json!(["60-acme.yml"]));
+    let s = find(&["default_user_policy"]);
+    assert_eq!(
+        (s["file"].clone(), s["origin"].clone()),
+        ("40-acme-first.yml".into(), "plugin".into())
+    );
+    assert_eq!(
+        s["overridden_in"],
+        serde_json::json!(["50-wazo-default.yml"])
+    );
+    let s = find(&["default_policies", "wazo_default_user_policy", "acl"]);
+    assert_eq!(s["extended_in"], serde_json::json!(["60-acme.yml"]));
+    assert_eq!(
+        json["read_order"],
+        serde_json::json!([
+            "40-acme-first.yml",
+            "50-db.yml",
+            "50-wazo-default.yml",
+            "60-acme.yml"
+        ])
+    );
+}
+
+/// config.yml and the built-in defaults come after every conf.d file: a plugin's file that
+/// disables one of Wazo's default plugins wins over both.
+#[test]
+fn the_defaults_come_last_and_only_fill_in() {
+    let dir = plugin();
+    write(
+        dir.path(),
+        "etc/wazo-calld/conf.d/90-no-faxes.yml",
+        "enabled_plugins:\n  faxes: false\n",
+    );
+    let text = config(&["config", "wazo-calld"], dir.path());
+    assert!(
+        text.contains(
+            "enabled_plugins.faxes: false    # 90-no-faxes.yml, over built-in defaults\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "enabled_plugins.calls: true    # config.yml: wazo default \
+             (wazo-platform/wazo-calld@07b6704:etc/wazo-calld/config.yml)\n"
+        ),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&config(&["config", "wazo-calld", "--json"], dir.path())).unwrap();
+    assert_eq!(
+        json["defaults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["config.yml", "built-in defaults"]
+    );
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["50-early.yml", "60-late.yml", "90-no-faxes.yml"])
+    );
+}

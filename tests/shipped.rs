@@ -274,3 +274,96 @@ fn since_ref_reports_a_changed_plugin_whose_version_did_not_change() {
     // A revision git does not know is said, as a warning.
     assert_eq!(codes(&since("no-such-tag")), ["WP702"]);
 }
+
+/// WP506: a plugin file that sorts after one of Wazo's own conf.d files loses what that file
+/// sets; one that sorts first, sets other keys, repeats Wazo's value or adds to a list that
+/// wazo-auth accumulates does not.
+#[test]
+fn wazo_s_own_conf_d_files_win_over_later_plugin_files_only_for_what_they_set() {
+    let lint = |service: &str, file: &str, text: &str| -> Vec<(String, String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/checks/WP506-confd-shadowed-by-wazo/wazo"),
+            &root.join("wazo"),
+        );
+        let rules = std::fs::read_to_string(root.join("wazo/rules"))
+            .unwrap()
+            .replace("wazo-phoned", service);
+        std::fs::write(root.join("wazo/rules"), rules).unwrap();
+        let confd = root.join("etc").join(service).join("conf.d");
+        std::fs::create_dir_all(&confd).unwrap();
+        std::fs::write(confd.join(file), text).unwrap();
+        let report = lint_paths(&[root.to_path_buf()], &options(None)).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    d.severity.as_str().to_string(),
+                    d.message.clone(),
+                )
+            })
+            .collect()
+    };
+    let subnets = "rest_api:\n  authorized_subnets: [10.0.0.0/8]\n";
+    let got = lint("wazo-phoned", "custom.yml", subnets);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("WP506", "error"));
+    assert!(got[0].2.contains("50-authorized-subnets.yml"), "{got:?}");
+    // Sorting first, it overrides; another key of the same mapping merges.
+    assert!(lint("wazo-phoned", "40-x.yml", subnets).is_empty());
+    assert!(lint("wazo-phoned", "60-x.yml", "rest_api:\n  listen: 0.0.0.0\n").is_empty());
+    // A scalar over Wazo's mapping loses it all: one finding.
+    let got = lint("wazo-purge-db", "60-x.yml", "enabled_plugins: null\n");
+    assert_eq!(got.len(), 1, "{got:?}");
+    // The same value loses nothing; another value does.
+    let same = "days_to_keep_per_plugin:\n  webhookd-logs: 30\n  mine: 7\n";
+    assert!(lint("wazo-purge-db", "60-x.yml", same).is_empty());
+    let other = "days_to_keep_per_plugin:\n  webhookd-logs: 7\n";
+    assert_eq!(lint("wazo-purge-db", "60-x.yml", other).len(), 1);
+    // wazo-auth appends lists: adding ACLs to Wazo's default user policy works.
+    let acl = "default_policies:\n  wazo_default_user_policy:\n    acl: [acme.#]\n";
+    assert!(lint("wazo-auth", "60-x.yml", acl).is_empty());
+    let got = lint(
+        "wazo-auth",
+        "60-x.yml",
+        "enabled_metadata_plugins:\n  user_admin_status: false\n",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    // A file Wazo writes on some servers only: a warning.
+    let got = lint("wazo-chatd", "60-x.yml", "db_uri: postgresql://x\n");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "warning");
+}
+
+/// Before 24.13 wazo-phoned's own file was `050-xivo-config.yml`: a `40-` file, which overrides
+/// `50-authorized-subnets.yml`, still sorts after it.
+#[test]
+fn wazo_s_own_conf_d_files_follow_the_target_release() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/checks/WP506-confd-shadowed-by-wazo");
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture, dir.path());
+    let confd = dir.path().join("etc/wazo-phoned/conf.d");
+    std::fs::rename(
+        confd.join("60-acme-directory.yml"),
+        confd.join("40-acme-directory.yml"),
+    )
+    .unwrap();
+    let findings = |version: &str| {
+        let report = lint_paths(&[dir.path().to_path_buf()], &options(Some(version))).unwrap();
+        report.plugins[0]
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.to_string(), d.help.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    assert!(findings("24.13").is_empty());
+    let old = findings("24.12");
+    assert_eq!(old.len(), 1, "{old:?}");
+    assert_eq!(old[0].0, "WP506");
+    assert!(old[0].1.contains("e.g. 00-acme-directory.yml"), "{old:?}");
+}

@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn names_sort_by_code_point_not_by_number() {
-        // "050-" (Wazo's own files) sorts before "50-": the plugin's 50- file does not override it.
+        // "050-" sorts before "50-" (wazo-auth-bootstrap wrote a 050-init-config.yml until 2019):
+        // a plugin's 50- file does not override it.
         assert_eq!(
             read_order(["50-plugin.yml", "050-init-config.yml", "zz.yml", "Z.yml"]),
             ["050-init-config.yml", "50-plugin.yml", "Z.yml", "zz.yml"]

@@ -253,6 +253,10 @@ pub static RULES: &[Rule] = &[
         Shipped(s::confd_key_unknown::run),
     ),
     rule(
+        &s::confd_shadowed_by_wazo::CHECK,
+        Shipped(s::confd_shadowed_by_wazo::run),
+    ),
+    rule(
         &s::dialplan_outside_context::CHECK,
         Shipped(s::dialplan_outside_context::run),
     ),

@@ -1,7 +1,10 @@
 //! What Wazo itself knows: its services, the entry-point groups they load and how each group is
-//! enabled (services.rs), and its releases with their Debian and Python (releases.rs). Each table
-//! carries the upstream source it was read from.
+//! enabled (services.rs), its releases with their Debian and Python (releases.rs), and the conf.d
+//! files Wazo itself puts in its services' folders (confd_files.rs). Each table carries the
+//! upstream source it was read from.
 
+pub mod confd_files;
+pub mod defaults;
 pub mod releases;
 pub mod services;
 

@@ -11,6 +11,7 @@ pub mod confd_enabled_shape;
 pub mod confd_file_ignored;
 pub mod confd_key_unknown;
 pub mod confd_service_unknown;
+pub mod confd_shadowed_by_wazo;
 pub mod confd_yaml_invalid;
 pub mod depends_cycle;
 pub mod dialplan_backup_file;
