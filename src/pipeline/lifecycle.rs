@@ -19,6 +19,8 @@ pub struct BuildReport {
     pub isolation: Isolation,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
+    /// Problems that do not fail the build (commands that said they failed).
+    pub warnings: Vec<String>,
 }
 
 /// What `install` did.
@@ -60,6 +62,8 @@ pub struct TestReport {
     pub left_behind: Vec<String>,
     /// Problems that do not fail the test (a purge failure, audit findings).
     pub warnings: Vec<String>,
+    /// What the report explains without counting it as a problem (the purge quirk).
+    pub notes: Vec<String>,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
 }
@@ -116,6 +120,9 @@ fn prepare(
     progress: &mut dyn Progress,
 ) -> Result<(Work, PluginMeta), PipelineError> {
     let work = timed(progress, Step::Extracting, |_| Work::create(path, opts))?;
+    if opts.keep_work {
+        progress.work_dir(&work.root);
+    }
     let meta = package::read_meta(&work, path, progress)?;
     Ok((work, meta))
 }
@@ -131,11 +138,12 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<BuildReport, PipelineError> {
     let (mut work, meta) = prepare(path, opts, progress)?;
-    package::build(&mut work, opts, progress)?;
+    let warnings = package::build(&mut work, opts, progress)?;
     Ok(BuildReport {
         meta,
         isolation: work.isolation,
         work_dir: kept(&work, opts),
+        warnings,
     })
 }
 
@@ -146,7 +154,7 @@ fn build_and_package(
     progress: &mut dyn Progress,
 ) -> Result<(Work, PackageReport), PipelineError> {
     let (mut work, meta) = prepare(path, opts, progress)?;
-    package::build(&mut work, opts, progress)?;
+    let built = package::build(&mut work, opts, progress)?;
     let out = match out_dir {
         Some(o) => o.to_path_buf(),
         None => work.subdir("out").map_err(PipelineError::io(
@@ -154,7 +162,8 @@ fn build_and_package(
             "creating the output dir",
         ))?,
     };
-    let report = package::package(&mut work, &meta, &out, opts, progress)?;
+    let mut report = package::package(&mut work, &meta, &out, opts, progress)?;
+    report.warnings.splice(0..0, built);
     Ok((work, report))
 }
 
@@ -168,7 +177,37 @@ pub fn package(
     build_and_package(path, Some(out_dir), opts, progress).map(|(_, r)| r)
 }
 
-fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
+/// Refuses a prefix that is the current directory (`--prefix .`) or inside the plugin folder
+/// `plugin`: dpkg would write the server's /etc and /usr into the folder being tested (and the
+/// next build would copy them into the package). `prefix` need not exist yet.
+pub fn refuse_prefix(prefix: &Path, plugin: Option<&Path>) -> Result<(), PipelineError> {
+    let resolve = |p: &Path| {
+        p.canonicalize()
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let at = resolve(prefix);
+    if std::env::current_dir().is_ok_and(|cwd| resolve(&cwd) == at) {
+        return Err(PipelineError::Usage(format!(
+            "--prefix {}: the current directory cannot be the prefix (dpkg would write /etc, /usr and /var here); give a new, empty directory",
+            prefix.display()
+        )));
+    }
+    if let Some(plugin) = plugin {
+        let plugin = resolve(plugin);
+        if at.starts_with(&plugin) {
+            return Err(PipelineError::Usage(format!(
+                "--prefix {}: inside the plugin folder {} (dpkg would write the server's files into the plugin, and the next build would package them); give a directory outside it",
+                prefix.display(),
+                plugin.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn checked_prefix(prefix: &Path, plugin: Option<&Path>) -> Result<PathBuf, PipelineError> {
+    refuse_prefix(prefix, plugin)?;
     std::fs::create_dir_all(prefix)
         .map_err(PipelineError::io(Step::Installing, "creating the prefix"))?;
     let canon = prefix
@@ -179,6 +218,8 @@ fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
             "--prefix / would be the host itself; give a directory".into(),
         ));
     }
+    // Again once it exists: a symlink on the way may lead into the plugin.
+    refuse_prefix(&canon, plugin)?;
     Ok(canon)
 }
 
@@ -222,7 +263,7 @@ pub fn install(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<InstallReport, PipelineError> {
-    let prefix = checked_prefix(prefix)?;
+    let prefix = checked_prefix(prefix, Some(path))?;
     let _lock = claim_prefix(&prefix, Step::Installing)?;
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
     check_links(&prefix, &pkg)?;
@@ -238,7 +279,8 @@ pub fn install(
             opts,
             p,
         )
-    })?;
+    })
+    .map_err(|e| with_missing_depends(e, &pkg.meta))?;
     let installed = install::installed_list(&prefix, &name);
     Ok(InstallReport {
         package: pkg,
@@ -272,15 +314,19 @@ pub fn uninstall(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<UninstallReport, PipelineError> {
-    let prefix = checked_prefix(prefix)?;
+    let prefix = checked_prefix(prefix, None)?;
     let _lock = claim_prefix(&prefix, Step::Removing)?;
     if install::installed_list(&prefix, package).is_empty() {
-        return Err(PipelineError::Usage(format!(
-            "{package} is not installed in {}",
-            prefix.display()
-        )));
+        return Err(PipelineError::Invalid {
+            step: Step::Removing,
+            message: format!("{package} is not installed in {}", prefix.display()),
+            hint: "nothing to remove: check the prefix and the plugin's name".into(),
+        });
     }
     let mut work = Work::scratch(opts)?;
+    if opts.keep_work {
+        progress.work_dir(&work.root);
+    }
     let action = Action::Remove(package.to_string());
     let run = timed(progress, Step::Removing, |p| {
         install::dpkg(
@@ -328,15 +374,18 @@ pub fn test(
     ] {
         let run = timed(progress, step, |p| {
             install::dpkg(&mut work, &prefix, step, action, &name, opts, p)
-        })?;
+        })
+        .map_err(|e| with_missing_depends(e, &pkg.meta))?;
         if step == Step::Installing {
             installed = install::installed_list(&prefix, &name);
         }
         steps.push((step, run));
     }
     let purge = Action::Purge(name.clone());
+    let mut notes = Vec::new();
     match timed(progress, Step::Purging, |p| install::dpkg(&mut work, &prefix, Step::Purging, &purge, &name, opts, p)) {
         Ok(run) => steps.push((Step::Purging, run)),
+        Err(e) if purge_quirk(&e, &pkg.meta) => notes.push(PURGE_QUIRK.into()),
         Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
@@ -363,6 +412,31 @@ pub fn test(
         installed,
         left_behind,
         warnings,
+        notes,
         work_dir: kept(&work, opts),
     })
+}
+
+/// The note for the purge of a plugin_format_version >= 1 plugin.
+pub const PURGE_QUIRK: &str = "purging: `dpkg -P` failed, as it does for every plugin with plugin_format_version >= 1, and this is not the plugin's fault: wazo-plugind never purges (it removes), and the postrm wazo-plugind generates runs the rules backup on purge, which the removal has already deleted (`not found`). Nothing to fix; a server's `apt-get purge` would fail the same way";
+
+/// True when a purge failed only because the rules backup is gone (see [`PURGE_QUIRK`]).
+fn purge_quirk(e: &PipelineError, meta: &PluginMeta) -> bool {
+    let backup = super::scripts::backup_path(meta);
+    meta.plugin_format_version >= 1
+        && matches!(e.inner(), PipelineError::StepFailed { tail, .. }
+            if tail.iter().any(|l| l.contains(&backup) && l.contains("not found")))
+}
+
+/// `e` with a note naming the `debian_depends` the host lacks (host mode installs none).
+fn with_missing_depends(e: PipelineError, meta: &PluginMeta) -> PipelineError {
+    if matches!(
+        e.inner(),
+        PipelineError::StepFailed { .. } | PipelineError::Invalid { .. }
+    ) {
+        let missing = super::host::missing_debian_depends(&meta.debian_depends);
+        e.with_note(super::host::missing_depends_note(&missing))
+    } else {
+        e
+    }
 }

@@ -5,9 +5,11 @@
 //! See `docs/pipeline.md` for what is faithful and what differs.
 
 pub mod bwrap;
+pub mod complaints;
 pub mod deb;
 pub mod denied;
 mod dpkg_run;
+pub mod host;
 pub mod install;
 pub mod isolation;
 pub mod landlock_jail;
@@ -88,6 +90,11 @@ pub trait Progress {
     fn step_finished(&mut self, step: Step, status: StepStatus, elapsed: Duration);
     /// One line of output from the step's process.
     fn output(&mut self, line: &str);
+    /// The work dir is kept (`--keep-work`) at `dir`: told as soon as it exists, so the caller
+    /// can show it whatever the outcome.
+    fn work_dir(&mut self, dir: &std::path::Path) {
+        let _ = dir;
+    }
 }
 
 /// Ignores every event.

@@ -42,17 +42,28 @@ pub fn read_meta(
     result
 }
 
-/// Runs `wazo/rules build` in the work dir.
+/// Runs `wazo/rules build` in the work dir. Returns the warnings about it: commands that said
+/// they failed in a step that exited 0 ([`super::complaints`]).
 pub fn build(
     work: &mut Work,
     opts: &Options,
     progress: &mut dyn Progress,
-) -> Result<(), PipelineError> {
+) -> Result<Vec<String>, PipelineError> {
     let start = Instant::now();
     progress.step_started(Step::Building);
-    let result = stage::run_rules(work, Step::Building, "build", &[], opts, progress).map(drop);
+    let result = stage::run_rules(work, Step::Building, "build", &[], opts, progress)
+        .map(|out| step_warnings(Step::Building, "wazo/rules build", &out));
     finish(progress, Step::Building, &result, start);
     result
+}
+
+/// The warnings about a step that succeeded: the complaints of its commands.
+pub fn step_warnings(step: Step, command: &str, out: &super::run::Outcome) -> Vec<String> {
+    out.complaints
+        .warning(command)
+        .map(|w| format!("{}: {w}", step.name()))
+        .into_iter()
+        .collect()
 }
 
 fn finish<T>(
@@ -253,7 +264,7 @@ fn package_inner(
         ));
     }
     std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
-    stage::run_rules(
+    let out = stage::run_rules(
         work,
         Step::Packaging,
         "package",
@@ -261,20 +272,24 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(
+    let mut report = stage_and_write(
         work,
         meta,
         out_dir,
-        opts.source_date_epoch.unwrap_or(0),
+        opts.source_date_epoch,
         Instant::now() + opts.timeout,
-    )
+    )?;
+    let mut warnings = step_warnings(Step::Packaging, "wazo/rules package", &out);
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    Ok(report)
 }
 
 fn stage_and_write(
     work: &Work,
     meta: &PluginMeta,
     out_dir: &Path,
-    mtime: u64,
+    source_date_epoch: Option<u64>,
     deadline: Instant,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
@@ -323,7 +338,13 @@ fn stage_and_write(
     warnings.extend(staged_findings(work, &pkgdir));
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb_until(&pkgdir, &deb, mtime, Some(deadline)).map_err(|e| {
+    deb::build_deb_until(
+        &pkgdir,
+        &deb,
+        deb::Mtimes::own(source_date_epoch),
+        Some(deadline),
+    )
+    .map_err(|e| {
         if e.kind() == std::io::ErrorKind::TimedOut {
             invalid(
                 format!("{e}: the package is too large to write in time"),

@@ -373,6 +373,7 @@ pub fn run_rules(
             let binds = bwrap::WorkBinds {
                 writable: vec![work.plugin.clone(), home],
                 readonly: Vec::new(),
+                tmp: None,
             };
             let l = bwrap::build_args(&binds, &cwd, opts.network, &work.root.join("binds"))
                 .map_err(PipelineError::io(step, "setting up the sandbox"))?;
