@@ -14,7 +14,9 @@ use clap::Args;
 use wazo_plugin::pipeline::install::DpkgRun;
 use wazo_plugin::pipeline::lifecycle::{self, TestReport};
 use wazo_plugin::pipeline::package::PackageReport;
+use wazo_plugin::pipeline::report::{self as test_report, StepTime, TestRun};
 use wazo_plugin::pipeline::sandbox::Isolation;
+use wazo_plugin::pipeline::stubs::Answer;
 use wazo_plugin::pipeline::{
     self, Options, PipelineError, Progress, Step, StepStatus, escape_control, isolation,
 };
@@ -121,22 +123,49 @@ pub struct UninstallArgs {
     pub common: CommonArgs,
 }
 
+/// The formats of the `test` report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// For people.
+    Human,
+    /// One JSON object on stdout (shape in docs/pipeline.md).
+    Json,
+    /// GitHub Actions workflow commands (::error, ::warning, ::notice).
+    Github,
+}
+
 /// `wazo-plugin test [PATH]`
 #[derive(Debug, Clone, Args)]
 pub struct TestArgs {
     /// The plugin folder (holding wazo/plugin.yml).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// The Wazo release to compare the host's tools with (e.g. 25.15) [default: the
+    /// configuration file's wazo-version, else the newest known].
+    #[arg(long, value_name = "VERSION", value_parser = parse_wazo_version)]
+    pub wazo_version: Option<String>,
     #[command(flatten)]
     pub host: HostArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
-/// Prints steps on stderr: `==> building` then `    ok building (1.2s)`.
+fn parse_wazo_version(s: &str) -> Result<String, String> {
+    wazo_plugin::wazo_version::check_wazo_version(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.message.clone())
+}
+
+/// Prints steps on stderr: `==> building` then `    ok building (1.2s)`; records them and the
+/// kept work dir for the report.
 struct Printer {
     verbose: bool,
     tty: bool,
+    steps: Vec<StepTime>,
+    work_dir: Option<PathBuf>,
 }
 
 impl Progress for Printer {
@@ -154,7 +183,13 @@ impl Progress for Printer {
             StepStatus::Ok => "ok",
             StepStatus::Failed => "FAILED",
             StepStatus::Skipped => "skipped",
+            StepStatus::Expected => "note",
         };
+        self.steps.push(StepTime {
+            step,
+            status,
+            elapsed,
+        });
         eprintln!(
             "  {:<12} {mark:<7} {:.1}s",
             step.name(),
@@ -166,6 +201,50 @@ impl Progress for Printer {
             eprintln!("    | {line}");
         }
     }
+    fn work_dir(&mut self, dir: &Path) {
+        self.work_dir = Some(dir.to_path_buf());
+    }
+}
+
+impl Printer {
+    /// Ends a command: the kept work dir is shown whatever the outcome (on stdout after a
+    /// success, on stderr after a failure); returns `code`.
+    fn done(&self, code: u8) -> u8 {
+        if let Some(w) = &self.work_dir {
+            let line = format!("work dir: {}", escape_control(&w.display().to_string()));
+            if code == 0 {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+        code
+    }
+}
+
+/// What the configuration file of the plugin at `path` says for the pipeline: the stubs'
+/// answers (`[test.stubs]`) and `wazo-version`.
+fn plugin_config(path: &Path) -> Result<(Vec<Answer>, Option<String>), String> {
+    use wazo_plugin::lint::config::{Config, Overrides, Source};
+    let overrides = Overrides {
+        base: std::env::current_dir().unwrap_or_default(),
+        ..Overrides::default()
+    };
+    let config = Config::new(Source::Discover, overrides).map_err(|e| e.to_string())?;
+    let dir = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let settings = config.settings_for(&dir).map_err(|e| e.to_string())?;
+    let answers = settings
+        .stub_answers
+        .iter()
+        .map(|(pattern, output)| Answer {
+            pattern: pattern.clone(),
+            output: output.clone(),
+        })
+        .collect();
+    Ok((
+        answers,
+        settings.wazo_version.as_ref().map(|(v, _)| v.clone()),
+    ))
 }
 
 fn start(
@@ -205,6 +284,14 @@ fn start(
             return Err(2);
         }
     };
+    let stub_answers = match path.map(plugin_config) {
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return Err(2);
+        }
+        Some(Ok((answers, _))) => answers,
+        None => Vec::new(),
+    };
     let opts = Options {
         timeout: Duration::from_secs(common.timeout),
         keep_work: common.keep_work,
@@ -212,12 +299,15 @@ fn start(
         isolation: choice,
         network: !common.no_network,
         source_date_epoch,
+        stub_answers,
     };
     Ok((
         opts,
         Printer {
             verbose: common.verbose,
             tty: std::io::stderr().is_terminal(),
+            steps: Vec::new(),
+            work_dir: None,
         },
     ))
 }
@@ -315,7 +405,7 @@ fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
     }
 }
 
-fn print_run(label: &str, run: &DpkgRun) {
+fn print_run(label: &str, run: &DpkgRun, answers: &[Answer]) {
     if !run.scripts_ran {
         println!(
             "{label}: maintainer scripts NOT run: no namespace sandbox available; install bubblewrap, or pass --unsafe-host to run them on this host"
@@ -333,7 +423,16 @@ fn print_run(label: &str, run: &DpkgRun) {
         } else {
             "would have run"
         };
-        println!("{label}: {verb}: {}", escape_control(&c.command_line()));
+        // With answers configured, say which calls got one.
+        let answered = match c.answer.and_then(|i| answers.get(i)) {
+            _ if answers.is_empty() || c.refused => String::new(),
+            Some(a) => format!(" (answered: {})", escape_control(&a.pattern)),
+            None => " (no answer: printed nothing)".into(),
+        };
+        println!(
+            "{label}: {verb}: {}{answered}",
+            escape_control(&c.command_line())
+        );
     }
     for c in &run.changed {
         println!("{label}: changed {}", escape_control(c));
@@ -346,16 +445,15 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    match lifecycle::build(&args.path, &opts, &mut printer) {
+    let code = match lifecycle::build(&args.path, &opts, &mut printer) {
         Ok(r) => {
             isolation_note(r.isolation, opts.network);
-            if let Some(w) = r.work_dir {
-                println!("work dir: {}", w.display());
-            }
+            print_warnings(&r.warnings);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `package`.
@@ -364,13 +462,14 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
+    let code = match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
         Ok(r) => {
             print_package(&r, opts.network);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `install`.
@@ -380,7 +479,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
             Ok(x) => x,
             Err(code) => return code,
         };
-    match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
+    let code = match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             isolation_note(r.isolation, opts.network);
             println!("package: {}", deb_name(&r.package));
@@ -391,12 +490,13 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
                 args.prefix.display(),
                 tree(&r.installed)
             );
-            print_run("install", &r.run);
+            print_run("install", &r.run, &opts.stub_answers);
             unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `uninstall`.
@@ -407,6 +507,9 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     let folder = Path::new(&args.target);
     let package = if folder.join("wazo/plugin.yml").is_file() {
+        if let Err(e) = lifecycle::refuse_prefix(&args.prefix, Some(folder)) {
+            return fail(&e);
+        }
         let plugin = wazo_plugin::plugin::load::Plugin::load(folder, folder);
         match wazo_plugin::lint::package_gate::package_meta(&plugin) {
             Ok(m) => m.package_name(),
@@ -418,35 +521,57 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
             Err(e) => return fail(&e),
         }
     };
-    match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
+    let code = match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             isolation_note(r.isolation, opts.network);
             println!("removed {}", r.package);
             print_warnings(&r.run.warnings);
-            print_run("uninstall", &r.run);
+            print_run("uninstall", &r.run, &opts.stub_answers);
             unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
-fn print_test(r: &TestReport, network: bool) {
-    isolation_note(r.isolation, network);
+fn print_test(r: &TestReport, opts: &Options, host: &wazo_plugin::pipeline::host::HostTools) {
+    isolation_note(r.isolation, opts.network);
+    for line in host.describe() {
+        println!("host: {line}");
+    }
     println!("package: {}", deb_name(&r.package));
     print_depends(&r.package);
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
-        print_run(step.name(), run);
+        print_run(step.name(), run, &opts.stub_answers);
     }
     if r.left_behind.is_empty() {
         println!("left behind after removal: nothing");
     } else {
         println!("left behind after removal:\n{}", tree(&r.left_behind));
     }
+    print_warnings(&host.warnings());
     print_warnings(&r.warnings);
-    if let Some(w) = &r.work_dir {
-        println!("work dir: {}", w.display());
+    for n in &r.notes {
+        println!("note: {}", escape_control(n));
+    }
+}
+
+/// The target release of `test`: `--wazo-version`, else the configuration file's, else the
+/// newest known.
+fn target_release(args: &TestArgs) -> Result<wazo_plugin::wazo::releases::Release, String> {
+    use wazo_plugin::wazo::releases;
+    let from_file = plugin_config(&args.path)?.1;
+    match args.wazo_version.clone().or(from_file) {
+        None => Ok(releases::newest()),
+        Some(v) => releases::find(&v).ok_or_else(|| {
+            format!(
+                "--wazo-version {v}: not a known Wazo release (known: {} to {})",
+                releases::oldest().name,
+                releases::newest().name
+            )
+        }),
     }
 }
 
@@ -457,13 +582,53 @@ pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
             Ok(x) => x,
             Err(code) => return code,
         };
-    match lifecycle::test(&args.path, &opts, &mut printer) {
-        Ok(r) => {
-            print_test(&r, opts.network);
-            0
+    let target = match target_release(args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
         }
-        Err(e) => fail(&e),
+    };
+    let host = wazo_plugin::pipeline::host::tools(std::env::var_os("PATH").as_deref(), target);
+    let result = lifecycle::test(&args.path, &opts, &mut printer);
+    let code = result.as_ref().map_or_else(PipelineError::exit_code, |_| 0);
+    if args.format == TestFormat::Human {
+        return match &result {
+            Ok(r) => {
+                print_test(r, &opts, &host);
+                printer.done(0)
+            }
+            Err(e) => {
+                print_warnings(&host.warnings());
+                printer.done(fail(e))
+            }
+        };
     }
+    let plugin = wazo_plugin::plugin::load::Plugin::load(&args.path, &args.path);
+    let meta = match &result {
+        Ok(r) => Some(r.package.meta.clone()),
+        Err(_) => wazo_plugin::lint::package_gate::package_meta(&plugin).ok(),
+    };
+    let run = TestRun {
+        meta: meta.as_ref(),
+        times: &printer.steps,
+        result: &result,
+        host: Some(&host),
+        answers: &opts.stub_answers,
+        network: opts.network,
+        work_dir: printer.work_dir.as_deref(),
+    };
+    match args.format {
+        TestFormat::Json => {
+            let value = test_report::json(&run);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+            );
+        }
+        _ => print!("{}", test_report::github(&run)),
+    }
+    code
 }
 
 #[cfg(test)]

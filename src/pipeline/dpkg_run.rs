@@ -212,7 +212,8 @@ pub fn dpkg(
     let io = |c: &str| PipelineError::io(step, c.to_string());
     let isolation = work.isolation;
     prepare_prefix(prefix, isolation).map_err(io("preparing the prefix"))?;
-    let stubs = Stubs::create(&work.root).map_err(io("writing the stubs"))?;
+    let stubs =
+        Stubs::create_with(&work.root, &opts.stub_answers).map_err(io("writing the stubs"))?;
     let before = snapshot(prefix);
     let own_before = installed_list(prefix, package);
     let rooted = isolation.prefix_is_root();

@@ -383,10 +383,33 @@ pub fn test(
     }
     let purge = Action::Purge(name.clone());
     let mut notes = Vec::new();
-    match timed(progress, Step::Purging, |p| install::dpkg(&mut work, &prefix, Step::Purging, &purge, &name, opts, p)) {
+    if let Some(signal) = super::run::interrupt_signal() {
+        return Err(PipelineError::Interrupted {
+            step: Step::Purging,
+            signal,
+        });
+    }
+    let start = Instant::now();
+    progress.step_started(Step::Purging);
+    let purged = install::dpkg(
+        &mut work,
+        &prefix,
+        Step::Purging,
+        &purge,
+        &name,
+        opts,
+        progress,
+    );
+    let (status, result) = match purged {
+        Ok(run) => (StepStatus::Ok, Ok(run)),
+        Err(e) if purge_quirk(&e, &pkg.meta) => (StepStatus::Expected, Err(None)),
+        Err(e) => (StepStatus::Failed, Err(Some(e))),
+    };
+    progress.step_finished(Step::Purging, status, start.elapsed());
+    match result {
         Ok(run) => steps.push((Step::Purging, run)),
-        Err(e) if purge_quirk(&e, &pkg.meta) => notes.push(PURGE_QUIRK.into()),
-        Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
+        Err(None) => notes.push(PURGE_QUIRK.into()),
+        Err(Some(e)) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
     // Directories the host has too (/etc, /usr/lib...) are seeded for the sandbox, not leftovers.

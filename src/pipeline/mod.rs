@@ -16,6 +16,7 @@ pub mod landlock_jail;
 pub mod lifecycle;
 pub mod links;
 pub mod package;
+pub mod report;
 pub mod rootfs;
 pub mod run;
 pub mod safe_fs;
@@ -80,6 +81,9 @@ pub enum StepStatus {
     Failed,
     /// Not run (for example the maintainer steps without isolation).
     Skipped,
+    /// Failed the way it does for every plugin, not because of this one (the purge quirk): the
+    /// report has a note, not an error.
+    Expected,
 }
 
 /// Receives progress events; the CLI prints them, tests record them.
@@ -122,9 +126,11 @@ pub struct Options {
     /// Share the host's network with the steps (builds download); false gives them a new, empty
     /// network namespace (`--no-network`).
     pub network: bool,
-    /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
-    /// 0 when `None`.
+    /// `SOURCE_DATE_EPOCH` (the caller reads it): the latest mtime written into the .deb, whose
+    /// entries otherwise keep their files' own.
     pub source_date_epoch: Option<u64>,
+    /// Canned output of the stubs (`[test.stubs]` of the configuration file).
+    pub stub_answers: Vec<stubs::Answer>,
 }
 
 impl Default for Options {
@@ -136,6 +142,7 @@ impl Default for Options {
             isolation: isolation::Choice::Auto,
             network: true,
             source_date_epoch: None,
+            stub_answers: Vec::new(),
         }
     }
 }

@@ -153,6 +153,8 @@ pub struct Settings {
     exclude: Vec<Pattern>,
     /// The file's `wazo-version`: the Wazo release the plugin targets, as written and parsed.
     pub wazo_version: Option<(String, WazoVersion)>,
+    /// `[test.stubs]`: (pattern, output) of the stubs' canned answers, in the file's key order.
+    pub stub_answers: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -401,6 +403,13 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
         },
         None => None,
     };
+    let mut stub_answers = Vec::new();
+    for (pattern, output) in raw.test.iter().flat_map(|t| t.stubs.iter().flatten()) {
+        if pattern.get_ref().trim().is_empty() {
+            return Err(loaded.error(pattern.span(), "empty stub pattern"));
+        }
+        stub_answers.push((pattern.get_ref().clone(), output.get_ref().clone()));
+    }
     Ok(Settings {
         origin: Some(loaded.path.clone()),
         layers: vec![layer],
@@ -409,6 +418,7 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
         shellcheck,
         exclude,
         wazo_version,
+        stub_answers,
     })
 }
 
