@@ -181,10 +181,23 @@ pub fn package(
 /// `plugin`: dpkg would write the server's /etc and /usr into the folder being tested (and the
 /// next build would copy them into the package). `prefix` need not exist yet.
 pub fn refuse_prefix(prefix: &Path, plugin: Option<&Path>) -> Result<(), PipelineError> {
+    // The nearest existing ancestor resolved (symlinks followed), the rest appended.
     let resolve = |p: &Path| {
-        p.canonicalize()
-            .or_else(|_| std::path::absolute(p))
-            .unwrap_or_else(|_| p.to_path_buf())
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut base = abs.as_path();
+        let mut rest = Vec::new();
+        loop {
+            if let Ok(c) = base.canonicalize() {
+                return rest.iter().rev().fold(c, |acc: PathBuf, r| acc.join(r));
+            }
+            match (base.parent(), base.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    base = parent;
+                }
+                _ => return abs,
+            }
+        }
     };
     let at = resolve(prefix);
     if std::env::current_dir().is_ok_and(|cwd| resolve(&cwd) == at) {

@@ -120,6 +120,21 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Creates `base/rel` level by level, each level created made 0755 (not the caller's umask);
+/// levels that exist keep their mode (a step made them).
+fn mkdir_all_0755(base: &Path, rel: &Path) -> std::io::Result<()> {
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::create_dir(&at) {
+            Ok(()) => std::fs::set_permissions(&at, std::fs::Permissions::from_mode(0o755))?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Whether the file at `path` contains `needle`, read in chunks (constant memory).
 fn file_contains(path: &Path, needle: &[u8]) -> bool {
     use std::io::Read;
@@ -264,6 +279,9 @@ fn package_inner(
         ));
     }
     std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
+    // Our directories are 0755 whatever the caller's umask, as wazo-plugind's (umask 022).
+    std::fs::set_permissions(&pkgdir, std::fs::Permissions::from_mode(0o755))
+        .map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
     let out = stage::run_rules(
         work,
         Step::Packaging,
@@ -322,7 +340,8 @@ fn stage_and_write(
         ));
     }
     let io = |c: &str| PipelineError::io(Step::Packaging, c.to_string());
-    std::fs::create_dir_all(&target).map_err(io("creating the plugin dir in _pkg"))?;
+    mkdir_all_0755(&pkgdir, Path::new(plugin_dir.trim_start_matches('/')))
+        .map_err(io("creating the plugin dir in _pkg"))?;
     copy_dir(&work.plugin.join("wazo"), &target.join("wazo"))
         .map_err(io("copying wazo/ into _pkg"))?;
     let debian = pkgdir.join("DEBIAN");
