@@ -242,6 +242,14 @@ fn keep_work_shows_the_folder_on_success_and_on_failure() {
         "{}",
         kept.display()
     );
+    // The next run leaves it alone (it cleans up only the work dirs of killed runs).
+    let r = wazo_plugin(&["build", "--no-lint"], ok.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        kept.join("plugin/wazo/rules").is_file(),
+        "{}",
+        kept.display()
+    );
     std::fs::remove_dir_all(&kept).unwrap();
 
     let bad = plugin(V1, &rules("echo broken; exit 4", ":", ":", ":"));

@@ -27,6 +27,9 @@ pub struct Work {
 impl Drop for Work {
     fn drop(&mut self) {
         if self.keep {
+            // Kept: no longer ours to clean up, so the next run does not take it for the
+            // leftover of a killed one.
+            let _ = std::fs::remove_file(self.root.join(OWNER_FILE));
             // A kept work dir is left around too: no setuid file or device node in it.
             let _ = super::safe_fs::make_safe(&self.root);
             let _ = super::bwrap::take_back(&[&self.root]);
