@@ -108,7 +108,7 @@ impl Runner<'_> {
                     tmp: Some(tmp),
                 };
                 // The caller's HOME may be unreadable for the sandbox uid (dpkg reads
-                // ~/.dpkg.cfg): the step's own /tmp instead.
+                // ~/.dpkg.cfg): the lifecycle's /tmp instead.
                 cmd.env("HOME", "/tmp");
                 let stage = self.work.root.join("binds");
                 let l =
