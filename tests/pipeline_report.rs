@@ -564,6 +564,32 @@ fn deb_modes_ignore_the_callers_umask_and_mtimes_are_the_files_own_clamped() {
         assert!(!l.contains(" 1970-01-01 "), "not 1970: {listing}");
     }
 
+    // A working tree checked out under umask 077 (0700 folders, 0600 files) is packaged as
+    // a git clone would give it to wazo-plugind.
+    for (rel, mode) in [
+        ("wazo", 0o700),
+        ("wazo/plugin.yml", 0o600),
+        ("rep.conf", 0o600),
+    ] {
+        std::fs::set_permissions(p.path().join(rel), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+    }
+    package_with("077", None, p.path(), out.path());
+    let listing = deb_listing(&deb);
+    for (name, mode) in [
+        ("/wazo/", "drwxr-xr-x"),
+        ("/wazo/plugin.yml", "-rw-r--r--"),
+        ("/wazo/rules", "-rwxr-xr-x"),
+        ("/rep.conf", "-rw-r--r--"),
+    ] {
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.ends_with(name) && l.starts_with(mode)),
+            "{name} {mode}: {listing}"
+        );
+    }
+
     // Clamped to SOURCE_DATE_EPOCH, and reproducible with it.
     package_with("022", Some("1500000000"), p.path(), out.path());
     let listing = deb_listing(&deb);
