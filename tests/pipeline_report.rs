@@ -404,6 +404,30 @@ fn host_mode_names_its_python_and_warns_when_it_is_not_the_targets() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // The machine formats still print a result.
+    let out = cargo_bin_cmd!("wazo-plugin")
+        .args([
+            "test",
+            "--no-lint",
+            "--format",
+            "json",
+            "--wazo-version",
+            "99.01",
+        ])
+        .arg(p.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["result"], "failed");
+    assert_eq!(v["error"]["kind"], "usage");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a known Wazo release"),
+        "{v}"
+    );
 }
 
 /// The JSON report with what changes from run to run (durations, paths, the host) replaced.

@@ -575,18 +575,52 @@ fn target_release(args: &TestArgs) -> Result<wazo_plugin::wazo::releases::Releas
     }
 }
 
+/// A `test` that stopped before its first step (lint errors, a usage error): the machine formats
+/// still say so on stdout, so CI reads a result. Returns `code`.
+fn stopped_before(format: TestFormat, code: u8, why: &str) -> u8 {
+    let kind = if code == 2 { "usage" } else { "lint" };
+    let message = if code == 2 {
+        why.to_string()
+    } else {
+        "lint found errors; fix them or pass --no-lint".to_string()
+    };
+    match format {
+        TestFormat::Human => {}
+        TestFormat::Json => {
+            let value = serde_json::json!({
+                "version": test_report::JSON_VERSION,
+                "result": "failed",
+                "exit_code": code,
+                "steps": [],
+                "warnings": [],
+                "notes": [],
+                "error": {"kind": kind, "step": null, "exit_code": code, "message": message},
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+            );
+        }
+        TestFormat::Github => println!(
+            "::error title=wazo-plugin test::{}",
+            wazo_plugin::report::github::escape_data(&message)
+        ),
+    }
+    code
+}
+
 /// `test`.
 pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
     let (opts, mut printer) =
         match start(&args.common, args.host.unsafe_host, Some(&args.path), lint) {
             Ok(x) => x,
-            Err(code) => return code,
+            Err(code) => return stopped_before(args.format, code, "see the messages on stderr"),
         };
     let target = match target_release(args) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            return stopped_before(args.format, 2, &e);
         }
     };
     let host = wazo_plugin::pipeline::host::tools(std::env::var_os("PATH").as_deref(), target);
