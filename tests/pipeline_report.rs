@@ -180,6 +180,18 @@ fn tmp_survives_from_install_to_uninstall_and_postrm() {
     let r = wazo_plugin(&["test", "--no-lint"], p.path());
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(!r.stdout.contains("rep-state"), "{}", r.stdout);
+    // The built-in namespaces bind the same directory.
+    if wazo_plugin::pipeline::isolation::namespaces_usable() {
+        let out = cargo_bin_cmd!("wazo-plugin")
+            .env("WAZO_PLUGIN_ISOLATION", "ns")
+            .args(["test", "--no-lint"])
+            .arg(p.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(text.contains("isolation: namespaces"), "{text}");
+    }
 }
 
 #[test]
