@@ -14,7 +14,9 @@ use clap::Args;
 use wazo_plugin::pipeline::install::DpkgRun;
 use wazo_plugin::pipeline::lifecycle::{self, TestReport};
 use wazo_plugin::pipeline::package::PackageReport;
+use wazo_plugin::pipeline::report::{self as test_report, StepTime, TestRun};
 use wazo_plugin::pipeline::sandbox::Isolation;
+use wazo_plugin::pipeline::stubs::Answer;
 use wazo_plugin::pipeline::{
     self, Options, PipelineError, Progress, Step, StepStatus, escape_control, isolation,
 };
@@ -51,9 +53,10 @@ pub struct RootfsFlags {
     /// mmdebstrap and cached; also `rootfs = true` in the configuration file.
     #[arg(long)]
     pub rootfs: bool,
-    /// The Wazo release of the root (default: the configuration file's wazo-version, else the
-    /// newest release known).
-    #[arg(long = "wazo-version", value_name = "VERSION", requires = "rootfs")]
+    /// The target Wazo release (e.g. 25.15): the root's with --rootfs; without it, `test`
+    /// compares the host's tools with that release's [default: the configuration file's
+    /// wazo-version, else the newest known].
+    #[arg(long = "wazo-version", value_name = "VERSION", value_parser = parse_wazo_version)]
     pub wazo_version: Option<String>,
 }
 
@@ -141,12 +144,26 @@ pub struct UninstallArgs {
     pub common: CommonArgs,
 }
 
+/// The formats of the `test` report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// For people.
+    Human,
+    /// One JSON object on stdout (shape in docs/pipeline.md).
+    Json,
+    /// GitHub Actions workflow commands (::error, ::warning, ::notice).
+    Github,
+}
+
 /// `wazo-plugin test [PATH]`
 #[derive(Debug, Clone, Args)]
 pub struct TestArgs {
     /// The plugin folder (holding wazo/plugin.yml).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
     #[command(flatten)]
     pub host: HostArgs,
     #[command(flatten)]
@@ -155,10 +172,19 @@ pub struct TestArgs {
     pub common: CommonArgs,
 }
 
-/// Prints steps on stderr: `==> building` then `    ok building (1.2s)`.
+fn parse_wazo_version(s: &str) -> Result<String, String> {
+    wazo_plugin::wazo_version::check_wazo_version(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.message.clone())
+}
+
+/// Prints steps on stderr: `==> building` then `    ok building (1.2s)`; records them and the
+/// kept work dir for the report.
 struct Printer {
     verbose: bool,
     tty: bool,
+    steps: Vec<StepTime>,
+    work_dir: Option<PathBuf>,
 }
 
 impl Progress for Printer {
@@ -176,7 +202,13 @@ impl Progress for Printer {
             StepStatus::Ok => "ok",
             StepStatus::Failed => "FAILED",
             StepStatus::Skipped => "skipped",
+            StepStatus::Expected => "note",
         };
+        self.steps.push(StepTime {
+            step,
+            status,
+            elapsed,
+        });
         eprintln!(
             "  {:<12} {mark:<7} {:.1}s",
             step.name(),
@@ -188,6 +220,50 @@ impl Progress for Printer {
             eprintln!("    | {line}");
         }
     }
+    fn work_dir(&mut self, dir: &Path) {
+        self.work_dir = Some(dir.to_path_buf());
+    }
+}
+
+impl Printer {
+    /// Ends a command: the kept work dir is shown whatever the outcome (on stdout after a
+    /// success, on stderr after a failure); returns `code`.
+    fn done(&self, code: u8) -> u8 {
+        if let Some(w) = &self.work_dir {
+            let line = format!("work dir: {}", escape_control(&w.display().to_string()));
+            if code == 0 {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+        code
+    }
+}
+
+/// What the configuration file of the plugin at `path` says for the pipeline: the stubs'
+/// answers (`[test.stubs]`) and `wazo-version`.
+fn plugin_config(path: &Path) -> Result<(Vec<Answer>, Option<String>), String> {
+    use wazo_plugin::lint::config::{Config, Overrides, Source};
+    let overrides = Overrides {
+        base: std::env::current_dir().unwrap_or_default(),
+        ..Overrides::default()
+    };
+    let config = Config::new(Source::Discover, overrides).map_err(|e| e.to_string())?;
+    let dir = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let settings = config.settings_for(&dir).map_err(|e| e.to_string())?;
+    let answers = settings
+        .stub_answers
+        .iter()
+        .map(|(pattern, output)| Answer {
+            pattern: pattern.clone(),
+            output: output.clone(),
+        })
+        .collect();
+    Ok((
+        answers,
+        settings.wazo_version.as_ref().map(|(v, _)| v.clone()),
+    ))
 }
 
 /// The configuration file's `rootfs` and `wazo-version` for the plugin at `path`.
@@ -268,6 +344,14 @@ fn start(
         }
     };
     let rootfs = root_for(rootfs, path)?;
+    let stub_answers = match path.map(plugin_config) {
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return Err(2);
+        }
+        Some(Ok((answers, _))) => answers,
+        None => Vec::new(),
+    };
     let opts = Options {
         rootfs,
         timeout: Duration::from_secs(common.timeout),
@@ -276,12 +360,15 @@ fn start(
         isolation: choice,
         network: !common.no_network,
         source_date_epoch,
+        stub_answers,
     };
     Ok((
         opts,
         Printer {
             verbose: common.verbose,
             tty: std::io::stderr().is_terminal(),
+            steps: Vec::new(),
+            work_dir: None,
         },
     ))
 }
@@ -397,7 +484,7 @@ fn unsafe_note(isolation: Isolation, run: &DpkgRun) {
     }
 }
 
-fn print_run(label: &str, run: &DpkgRun) {
+fn print_run(label: &str, run: &DpkgRun, answers: &[Answer]) {
     if !run.scripts_ran {
         println!(
             "{label}: maintainer scripts NOT run: no namespace sandbox available; install bubblewrap, or pass --unsafe-host to run them on this host"
@@ -415,7 +502,16 @@ fn print_run(label: &str, run: &DpkgRun) {
         } else {
             "would have run"
         };
-        println!("{label}: {verb}: {}", escape_control(&c.command_line()));
+        // With answers configured, say which calls got one.
+        let answered = match c.answer.and_then(|i| answers.get(i)) {
+            _ if answers.is_empty() || c.refused => String::new(),
+            Some(a) => format!(" (answered: {})", escape_control(&a.pattern)),
+            None => " (no answer: printed nothing)".into(),
+        };
+        println!(
+            "{label}: {verb}: {}{answered}",
+            escape_control(&c.command_line())
+        );
     }
     for c in &run.changed {
         println!("{label}: changed {}", escape_control(c));
@@ -434,16 +530,15 @@ pub fn run_build(args: &BuildArgs, lint: LintHook) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    match lifecycle::build(&args.path, &opts, &mut printer) {
+    let code = match lifecycle::build(&args.path, &opts, &mut printer) {
         Ok(r) => {
             isolation_or_root(r.isolation, &opts);
-            if let Some(w) = r.work_dir {
-                println!("work dir: {}", w.display());
-            }
+            print_warnings(&r.warnings);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `package`.
@@ -458,13 +553,14 @@ pub fn run_package(args: &PackageArgs, lint: LintHook) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
+    let code = match lifecycle::package(&args.path, &args.output, &opts, &mut printer) {
         Ok(r) => {
             print_package(&r, &opts);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `install`.
@@ -479,7 +575,7 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
+    let code = match lifecycle::install(&args.path, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             isolation_or_root(r.isolation, &opts);
             println!("package: {}", deb_name(&r.package));
@@ -490,12 +586,13 @@ pub fn run_install(args: &InstallArgs, lint: LintHook) -> u8 {
                 args.prefix.display(),
                 tree(&r.installed)
             );
-            print_run("install", &r.run);
+            print_run("install", &r.run, &opts.stub_answers);
             unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
 /// `uninstall`.
@@ -506,6 +603,9 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
     };
     let folder = Path::new(&args.target);
     let package = if folder.join("wazo/plugin.yml").is_file() {
+        if let Err(e) = lifecycle::refuse_prefix(&args.prefix, Some(folder)) {
+            return fail(&e);
+        }
         let plugin = wazo_plugin::plugin::load::Plugin::load(folder, folder);
         match wazo_plugin::lint::package_gate::package_meta(&plugin) {
             Ok(m) => m.package_name(),
@@ -517,7 +617,7 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
             Err(e) => return fail(&e),
         }
     };
-    match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
+    let code = match lifecycle::uninstall(&package, &args.prefix, &opts, &mut printer) {
         Ok(r) => {
             println!(
                 "isolation: {}",
@@ -525,31 +625,91 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
             );
             println!("removed {}", r.package);
             print_warnings(&r.run.warnings);
-            print_run("uninstall", &r.run);
+            print_run("uninstall", &r.run, &opts.stub_answers);
             unsafe_note(r.isolation, &r.run);
             0
         }
         Err(e) => fail(&e),
-    }
+    };
+    printer.done(code)
 }
 
-fn print_test(r: &TestReport, opts: &Options) {
+fn print_test(
+    r: &TestReport,
+    opts: &Options,
+    host: Option<&wazo_plugin::pipeline::host::HostTools>,
+) {
     isolation_or_root(r.isolation, opts);
+    for line in host.map(|h| h.describe()).unwrap_or_default() {
+        println!("host: {line}");
+    }
     println!("package: {}", deb_name(&r.package));
     print_depends(&r.package, opts.rootfs.is_some());
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
-        print_run(step.name(), run);
+        print_run(step.name(), run, &opts.stub_answers);
     }
     if r.left_behind.is_empty() {
         println!("left behind after removal: nothing");
     } else {
         println!("left behind after removal:\n{}", tree(&r.left_behind));
     }
+    print_warnings(&host.map(|h| h.warnings()).unwrap_or_default());
     print_warnings(&r.warnings);
-    if let Some(w) = &r.work_dir {
-        println!("work dir: {}", w.display());
+    for n in &r.notes {
+        println!("note: {}", escape_control(n));
     }
+}
+
+/// The target release of `test`: `--wazo-version`, else the configuration file's, else the
+/// newest known.
+fn target_release(args: &TestArgs) -> Result<wazo_plugin::wazo::releases::Release, String> {
+    use wazo_plugin::wazo::releases;
+    let from_file = plugin_config(&args.path)?.1;
+    match args.rootfs.wazo_version.clone().or(from_file) {
+        None => Ok(releases::newest()),
+        Some(v) => releases::find(&v).ok_or_else(|| {
+            format!(
+                "--wazo-version {v}: not a known Wazo release (known: {} to {})",
+                releases::oldest().name,
+                releases::newest().name
+            )
+        }),
+    }
+}
+
+/// A `test` that stopped before its first step (lint errors, a usage error): the machine formats
+/// still say so on stdout, so CI reads a result. Returns `code`.
+fn stopped_before(format: TestFormat, code: u8, why: &str) -> u8 {
+    let kind = if code == 2 { "usage" } else { "lint" };
+    let message = if code == 2 {
+        why.to_string()
+    } else {
+        "lint found errors; fix them or pass --no-lint".to_string()
+    };
+    match format {
+        TestFormat::Human => {}
+        TestFormat::Json => {
+            let value = serde_json::json!({
+                "version": test_report::JSON_VERSION,
+                "result": "failed",
+                "exit_code": code,
+                "steps": [],
+                "warnings": [],
+                "notes": [],
+                "error": {"kind": kind, "step": null, "exit_code": code, "message": message},
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+            );
+        }
+        TestFormat::Github => println!(
+            "::error title=wazo-plugin test::{}",
+            wazo_plugin::report::github::escape_data(&message)
+        ),
+    }
+    code
 }
 
 /// `test`.
@@ -562,15 +722,60 @@ pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
         lint,
     ) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(code) => return stopped_before(args.format, code, "see the messages on stderr"),
     };
-    match lifecycle::test(&args.path, &opts, &mut printer) {
-        Ok(r) => {
-            print_test(&r, &opts);
-            0
+    let target = match target_release(args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return stopped_before(args.format, 2, &e);
         }
-        Err(e) => fail(&e),
+    };
+    // In the root the tools are the release's own (the rootfs line says which).
+    let host = opts
+        .rootfs
+        .is_none()
+        .then(|| wazo_plugin::pipeline::host::tools(std::env::var_os("PATH").as_deref(), target));
+    let result = lifecycle::test(&args.path, &opts, &mut printer);
+    let code = result.as_ref().map_or_else(PipelineError::exit_code, |_| 0);
+    if args.format == TestFormat::Human {
+        return match &result {
+            Ok(r) => {
+                print_test(r, &opts, host.as_ref());
+                printer.done(0)
+            }
+            Err(e) => {
+                print_warnings(&host.as_ref().map(|h| h.warnings()).unwrap_or_default());
+                printer.done(fail(e))
+            }
+        };
     }
+    let plugin = wazo_plugin::plugin::load::Plugin::load(&args.path, &args.path);
+    let meta = match &result {
+        Ok(r) => Some(r.package.meta.clone()),
+        Err(_) => wazo_plugin::lint::package_gate::package_meta(&plugin).ok(),
+    };
+    let run = TestRun {
+        meta: meta.as_ref(),
+        times: &printer.steps,
+        result: &result,
+        host: host.as_ref(),
+        rootfs: opts.rootfs.as_ref(),
+        answers: &opts.stub_answers,
+        network: opts.network,
+        work_dir: printer.work_dir.as_deref(),
+    };
+    match args.format {
+        TestFormat::Json => {
+            let value = test_report::json(&run);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+            );
+        }
+        _ => print!("{}", test_report::github(&run)),
+    }
+    code
 }
 
 #[cfg(test)]

@@ -80,11 +80,16 @@ pub fn probe_layout(stage: &Path) -> io::Result<Layout> {
 }
 
 fn devices(out: &mut Vec<OsString>) {
+    devices_but_tmp(out);
+    out.push("--tmpfs".into());
+    out.push("/tmp".into());
+}
+
+fn devices_but_tmp(out: &mut Vec<OsString>) {
     for (op, p) in [
         ("--dev", "/dev"),
         ("--tmpfs", "/dev/shm"),
         ("--proc", "/proc"),
-        ("--tmpfs", "/tmp"),
     ] {
         out.push(op.into());
         out.push(p.into());
@@ -165,6 +170,10 @@ pub struct WorkBinds {
     pub writable: Vec<PathBuf>,
     /// Bound read-only.
     pub readonly: Vec<PathBuf>,
+    /// Bound read-write at `/tmp` of a maintainer step instead of a fresh tmpfs: one directory
+    /// per lifecycle, so what `rules install` leaves in /tmp is still there for `uninstall` and
+    /// `postrm`, as on a server.
+    pub tmp: Option<PathBuf>,
 }
 
 fn bind_work(layout: &mut Layout, work: &WorkBinds) -> io::Result<()> {
@@ -321,7 +330,13 @@ fn fill(
             bind_fd(layout, &entry.path(), &Path::new("/").join(&name))?;
         }
     }
-    devices(&mut layout.args);
+    match &work.tmp {
+        Some(tmp) => {
+            devices_but_tmp(&mut layout.args);
+            bind_fd(layout, tmp, Path::new("/tmp"))?;
+        }
+        None => devices(&mut layout.args),
+    }
     bind_work(layout, work)?;
     layout.args.push("--chdir".into());
     layout.args.push("/".into());

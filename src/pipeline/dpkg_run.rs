@@ -42,6 +42,15 @@ fn rebase_scripts(prefix: &Path, package: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The `/tmp` of every maintainer step of this work dir (one `test` lifecycle), mode 1777 as
+/// a server's.
+fn lifecycle_tmp(work: &Work) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = work.subdir("lifecycle-tmp")?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o1777))?;
+    Ok(tmp)
+}
+
 fn drop_scripts(prefix: &Path, package: &str) {
     for s in SCRIPTS {
         let _ = safe_fs::remove_beneath(prefix, &info_rel(package, s));
@@ -89,15 +98,17 @@ impl Runner<'_> {
         match self.work.isolation {
             Isolation::Bubblewrap | Isolation::Namespaces => {
                 let opaque = [PathBuf::from("/var/lib/dpkg")];
-                bwrap::hand_over(&[self.prefix, &self.stubs.log_dir])
+                let tmp = lifecycle_tmp(self.work).map_err(io("creating the steps' /tmp"))?;
+                bwrap::hand_over(&[self.prefix, &self.stubs.log_dir, &tmp])
                     .map_err(io("handing the prefix to the sandbox uid"))?;
                 let debs = self.work.subdir("debs").map_err(io("creating debs"))?;
                 let binds = bwrap::WorkBinds {
                     writable: vec![self.stubs.log_dir.clone()],
                     readonly: vec![self.stubs.dir.clone(), debs],
+                    tmp: Some(tmp),
                 };
                 // The caller's HOME may be unreadable for the sandbox uid (dpkg reads
-                // ~/.dpkg.cfg): the step's own /tmp instead.
+                // ~/.dpkg.cfg): the lifecycle's /tmp instead.
                 cmd.env("HOME", "/tmp");
                 let stage = self.work.root.join("binds");
                 let l =
@@ -204,7 +215,8 @@ pub fn dpkg(
     let io = |c: &str| PipelineError::io(step, c.to_string());
     let isolation = work.isolation;
     prepare_prefix(prefix, isolation).map_err(io("preparing the prefix"))?;
-    let stubs = Stubs::create(&work.root).map_err(io("writing the stubs"))?;
+    let stubs =
+        Stubs::create_with(&work.root, &opts.stub_answers).map_err(io("writing the stubs"))?;
     let before = snapshot(prefix);
     let own_before = installed_list(prefix, package);
     let rooted = isolation.prefix_is_root();
@@ -288,7 +300,8 @@ pub fn dpkg(
             hint: hint(action, &outcome.exit, &denied, isolation),
             exit: outcome.exit,
             tail: outcome.tail,
-        });
+        }
+        .with_calls(calls));
     }
     if !denied.is_empty() {
         return Err(PipelineError::Invalid {
@@ -299,8 +312,11 @@ pub fn dpkg(
                 denied.join(", ")
             ),
             hint: hint(action, &outcome.exit, &denied, isolation),
-        });
+        }
+        .with_calls(calls));
     }
+    let mut warnings = warnings;
+    warnings.extend(outcome.complaints.warning(&shown));
     Ok(DpkgRun {
         outcome,
         calls,

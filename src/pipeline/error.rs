@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::Step;
 use super::run::Exit;
+use super::stubs::StubCall;
 use crate::lint::package_gate::Refusal;
 
 /// Why the pipeline stopped.
@@ -43,6 +44,18 @@ pub enum PipelineError {
         /// The signal number.
         signal: i32,
     },
+    /// Another error, with what we know around it: the stub calls the failed step made before
+    /// it failed, and notes (a `debian_depends` the host lacks). Exit code and step are the
+    /// inner error's.
+    Context {
+        /// The error.
+        error: Box<PipelineError>,
+        /// The stub calls of the failed step, in order (the last one is the last Wazo command
+        /// the step ran).
+        calls: Vec<StubCall>,
+        /// What may explain the failure.
+        notes: Vec<String>,
+    },
     /// An I/O failure on our side. Exit code 3.
     Io {
         /// The step.
@@ -60,6 +73,7 @@ impl PipelineError {
     pub fn exit_code(&self) -> u8 {
         let by_signal = |s: i32| u8::try_from(128 + s.clamp(1, 127)).unwrap_or(130);
         match self {
+            PipelineError::Context { error, .. } => error.exit_code(),
             PipelineError::Usage(_) => 2,
             PipelineError::Io { .. } => 3,
             PipelineError::Interrupted { signal, .. } => by_signal(*signal),
@@ -79,7 +93,93 @@ impl PipelineError {
             | PipelineError::Io { step, .. }
             | PipelineError::Interrupted { step, .. } => Some(*step),
             PipelineError::Metadata(_) => Some(Step::Validating),
+            PipelineError::Context { error, .. } => error.step(),
             PipelineError::Usage(_) => None,
+        }
+    }
+
+    /// This error with the stub calls the step made before it (nothing added when none).
+    pub fn with_calls(self, calls: Vec<StubCall>) -> PipelineError {
+        if calls.is_empty() {
+            return self;
+        }
+        match self {
+            PipelineError::Context {
+                error,
+                calls: mut before,
+                notes,
+            } => {
+                before.extend(calls);
+                PipelineError::Context {
+                    error,
+                    calls: before,
+                    notes,
+                }
+            }
+            other => PipelineError::Context {
+                error: Box::new(other),
+                calls,
+                notes: Vec::new(),
+            },
+        }
+    }
+
+    /// This error with `note` (nothing added for `None`; a usage error or an interruption is
+    /// left as it is).
+    pub fn with_note(self, note: Option<String>) -> PipelineError {
+        let Some(note) = note else { return self };
+        match self {
+            PipelineError::Usage(_) | PipelineError::Interrupted { .. } => self,
+            PipelineError::Context {
+                error,
+                calls,
+                mut notes,
+            } => {
+                notes.push(note);
+                PipelineError::Context {
+                    error,
+                    calls,
+                    notes,
+                }
+            }
+            other => PipelineError::Context {
+                error: Box::new(other),
+                calls: Vec::new(),
+                notes: vec![note],
+            },
+        }
+    }
+
+    /// The error without its context.
+    pub fn inner(&self) -> &PipelineError {
+        match self {
+            PipelineError::Context { error, .. } => error.inner(),
+            other => other,
+        }
+    }
+
+    /// The stub calls of the failed step.
+    pub fn calls(&self) -> &[StubCall] {
+        match self {
+            PipelineError::Context { calls, .. } => calls,
+            _ => &[],
+        }
+    }
+
+    /// The notes about the failure.
+    pub fn notes(&self) -> &[String] {
+        match self {
+            PipelineError::Context { notes, .. } => notes,
+            _ => &[],
+        }
+    }
+
+    /// The command the failed step's output last names as failing (see
+    /// [`super::complaints::last_failing_command`]).
+    pub fn last_failing_command(&self) -> Option<String> {
+        match self.inner() {
+            PipelineError::StepFailed { tail, .. } => super::complaints::last_failing_command(tail),
+            _ => None,
         }
     }
 
@@ -114,6 +214,12 @@ impl fmt::Display for PipelineError {
                         write!(f, "\n  | {l}")?;
                     }
                 }
+                if let Some(prog) = super::complaints::last_failing_command(tail) {
+                    write!(
+                        f,
+                        "\n  last command reporting a failure in that output: {prog}"
+                    )?;
+                }
                 if !hint.is_empty() {
                     write!(f, "\n  help: {hint}")?;
                 }
@@ -127,6 +233,30 @@ impl fmt::Display for PipelineError {
                 write!(f, "{}: {message}", step.name())?;
                 if !hint.is_empty() {
                     write!(f, "\n  help: {hint}")?;
+                }
+                Ok(())
+            }
+            PipelineError::Context {
+                error,
+                calls,
+                notes,
+            } => {
+                write!(f, "{error}")?;
+                if let Some((last, before)) = calls.split_last() {
+                    write!(
+                        f,
+                        "\n  last stubbed command it ran: {}",
+                        super::escape_control(&last.command_line())
+                    )?;
+                    if !before.is_empty() {
+                        write!(f, "\n  stubbed commands it ran before:")?;
+                        for c in before {
+                            write!(f, "\n  | {}", super::escape_control(&c.command_line()))?;
+                        }
+                    }
+                }
+                for n in notes {
+                    write!(f, "\n  note: {n}")?;
                 }
                 Ok(())
             }

@@ -19,6 +19,8 @@ pub struct BuildReport {
     pub isolation: Isolation,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
+    /// Problems that do not fail the build (commands that said they failed).
+    pub warnings: Vec<String>,
 }
 
 /// What `install` did.
@@ -62,6 +64,8 @@ pub struct TestReport {
     pub left_behind: Vec<String>,
     /// Problems that do not fail the test (a purge failure, audit findings).
     pub warnings: Vec<String>,
+    /// What the report explains without counting it as a problem (the purge quirk).
+    pub notes: Vec<String>,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
 }
@@ -164,8 +168,11 @@ fn prepare(
     at: SystemAt,
     progress: &mut dyn Progress,
 ) -> Result<(Work, PluginMeta), PipelineError> {
-    let work = timed(progress, Step::Extracting, |_| {
+    let work = timed(progress, Step::Extracting, |p| {
         let mut work = Work::create(path, opts)?;
+        if opts.keep_work {
+            p.work_dir(&work.root);
+        }
         attach_system(&mut work, opts, at)?;
         Ok(work)
     })?;
@@ -184,11 +191,12 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<BuildReport, PipelineError> {
     let (mut work, meta) = prepare(path, opts, system_at(opts, None), progress)?;
-    package::build(&mut work, opts, progress)?;
+    let warnings = package::build(&mut work, opts, progress)?;
     Ok(BuildReport {
         meta,
         isolation: work.isolation,
         work_dir: kept(&work, opts),
+        warnings,
     })
 }
 
@@ -200,7 +208,7 @@ fn build_and_package(
     progress: &mut dyn Progress,
 ) -> Result<(Work, PackageReport), PipelineError> {
     let (mut work, meta) = prepare(path, opts, at, progress)?;
-    package::build(&mut work, opts, progress)?;
+    let built = package::build(&mut work, opts, progress)?;
     let out = match out_dir {
         Some(o) => o.to_path_buf(),
         None => work.subdir("out").map_err(PipelineError::io(
@@ -208,7 +216,8 @@ fn build_and_package(
             "creating the output dir",
         ))?,
     };
-    let report = package::package(&mut work, &meta, &out, opts, progress)?;
+    let mut report = package::package(&mut work, &meta, &out, opts, progress)?;
+    report.warnings.splice(0..0, built);
     Ok((work, report))
 }
 
@@ -222,7 +231,50 @@ pub fn package(
     build_and_package(path, Some(out_dir), opts, system_at(opts, None), progress).map(|(_, r)| r)
 }
 
-fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
+/// Refuses a prefix that is the current directory (`--prefix .`) or inside the plugin folder
+/// `plugin`: dpkg would write the server's /etc and /usr into the folder being tested (and the
+/// next build would copy them into the package). `prefix` need not exist yet.
+pub fn refuse_prefix(prefix: &Path, plugin: Option<&Path>) -> Result<(), PipelineError> {
+    // The nearest existing ancestor resolved (symlinks followed), the rest appended.
+    let resolve = |p: &Path| {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut base = abs.as_path();
+        let mut rest = Vec::new();
+        loop {
+            if let Ok(c) = base.canonicalize() {
+                return rest.iter().rev().fold(c, |acc: PathBuf, r| acc.join(r));
+            }
+            match (base.parent(), base.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    base = parent;
+                }
+                _ => return abs,
+            }
+        }
+    };
+    let at = resolve(prefix);
+    if std::env::current_dir().is_ok_and(|cwd| resolve(&cwd) == at) {
+        return Err(PipelineError::Usage(format!(
+            "--prefix {}: the current directory cannot be the prefix (dpkg would write /etc, /usr and /var here); give a new, empty directory",
+            prefix.display()
+        )));
+    }
+    if let Some(plugin) = plugin {
+        let plugin = resolve(plugin);
+        if at.starts_with(&plugin) {
+            return Err(PipelineError::Usage(format!(
+                "--prefix {}: inside the plugin folder {} (dpkg would write the server's files into the plugin, and the next build would package them); give a directory outside it",
+                prefix.display(),
+                plugin.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn checked_prefix(prefix: &Path, plugin: Option<&Path>) -> Result<PathBuf, PipelineError> {
+    refuse_prefix(prefix, plugin)?;
     std::fs::create_dir_all(prefix)
         .map_err(PipelineError::io(Step::Installing, "creating the prefix"))?;
     let canon = prefix
@@ -233,6 +285,8 @@ fn checked_prefix(prefix: &Path) -> Result<PathBuf, PipelineError> {
             "--prefix / would be the host itself; give a directory".into(),
         ));
     }
+    // Again once it exists: a symlink on the way may lead into the plugin.
+    refuse_prefix(&canon, plugin)?;
     Ok(canon)
 }
 
@@ -276,7 +330,7 @@ pub fn install(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<InstallReport, PipelineError> {
-    let prefix = checked_prefix(prefix)?;
+    let prefix = checked_prefix(prefix, Some(path))?;
     let marked = super::rootfs::system::System::open(&prefix)
         .map_err(PipelineError::io(Step::Installing, "reading the prefix"))?;
     if marked.is_some() && opts.rootfs.is_none() {
@@ -293,6 +347,7 @@ pub fn install(
         check_links(&prefix, &pkg)?;
     }
     let name = pkg.meta.package_name();
+    let in_root = work.system.is_some();
     let action = Action::Install(pkg.deb.clone());
     let run = timed(progress, Step::Installing, |p| {
         install::dpkg(
@@ -304,7 +359,8 @@ pub fn install(
             opts,
             p,
         )
-    })?;
+    })
+    .map_err(|e| with_missing_depends(e, &pkg.meta, in_root))?;
     let installed = install::installed_list(&prefix, &name);
     Ok(InstallReport {
         package: pkg,
@@ -338,15 +394,19 @@ pub fn uninstall(
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<UninstallReport, PipelineError> {
-    let prefix = checked_prefix(prefix)?;
+    let prefix = checked_prefix(prefix, None)?;
     let _lock = claim_prefix(&prefix, Step::Removing)?;
     if install::installed_list(&prefix, package).is_empty() {
-        return Err(PipelineError::Usage(format!(
-            "{package} is not installed in {}",
-            prefix.display()
-        )));
+        return Err(PipelineError::Invalid {
+            step: Step::Removing,
+            message: format!("{package} is not installed in {}", prefix.display()),
+            hint: "nothing to remove: check the prefix and the plugin's name".into(),
+        });
     }
     let mut work = Work::scratch(opts)?;
+    if opts.keep_work {
+        progress.work_dir(&work.root);
+    }
     // A prefix made by `install --rootfs` is a system: remove the package in it, as apt would.
     work.system = super::rootfs::system::System::open(&prefix)
         .map_err(PipelineError::io(Step::Removing, "reading the prefix"))?;
@@ -403,6 +463,7 @@ pub fn test(
     let mut installed = Vec::new();
     let mut warnings = pkg.warnings.clone();
     let deb = Action::Install(pkg.deb.clone());
+    let in_root = work.system.is_some();
     for (step, action) in [
         (Step::Installing, &deb),
         (Step::Upgrading, &deb),
@@ -410,16 +471,42 @@ pub fn test(
     ] {
         let run = timed(progress, step, |p| {
             install::dpkg(&mut work, &prefix, step, action, &name, opts, p)
-        })?;
+        })
+        .map_err(|e| with_missing_depends(e, &pkg.meta, in_root))?;
         if step == Step::Installing {
             installed = install::installed_list(&prefix, &name);
         }
         steps.push((step, run));
     }
     let purge = Action::Purge(name.clone());
-    match timed(progress, Step::Purging, |p| install::dpkg(&mut work, &prefix, Step::Purging, &purge, &name, opts, p)) {
+    let mut notes = Vec::new();
+    if let Some(signal) = super::run::interrupt_signal() {
+        return Err(PipelineError::Interrupted {
+            step: Step::Purging,
+            signal,
+        });
+    }
+    let start = Instant::now();
+    progress.step_started(Step::Purging);
+    let purged = install::dpkg(
+        &mut work,
+        &prefix,
+        Step::Purging,
+        &purge,
+        &name,
+        opts,
+        progress,
+    );
+    let (status, result) = match purged {
+        Ok(run) => (StepStatus::Ok, Ok(run)),
+        Err(e) if purge_quirk(&e, &pkg.meta) => (StepStatus::Expected, Err(None)),
+        Err(e) => (StepStatus::Failed, Err(Some(e))),
+    };
+    progress.step_finished(Step::Purging, status, start.elapsed());
+    match result {
         Ok(run) => steps.push((Step::Purging, run)),
-        Err(e) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
+        Err(None) => notes.push(PURGE_QUIRK.into()),
+        Err(Some(e)) => warnings.push(format!("purge failed (wazo-plugind only removes, but `apt-get purge` on a server would hit this): {e}")),
     }
     let after = install::snapshot(&prefix);
     let left_behind = match &work.system {
@@ -465,6 +552,33 @@ pub fn test(
         installed,
         left_behind,
         warnings,
+        notes,
         work_dir: kept(&work, opts),
     })
+}
+
+/// The note for the purge of a plugin_format_version >= 1 plugin.
+pub const PURGE_QUIRK: &str = "purging: `dpkg -P` failed, as it does for every plugin with plugin_format_version >= 1, and this is not the plugin's fault: wazo-plugind never purges (it removes), and the postrm wazo-plugind generates runs the rules backup on purge, which the removal has already deleted (`not found`). Nothing to fix; a server's `apt-get purge` would fail the same way";
+
+/// True when a purge failed only because the rules backup is gone (see [`PURGE_QUIRK`]).
+fn purge_quirk(e: &PipelineError, meta: &PluginMeta) -> bool {
+    let backup = super::scripts::backup_path(meta);
+    meta.plugin_format_version >= 1
+        && matches!(e.inner(), PipelineError::StepFailed { tail, .. }
+            if tail.iter().any(|l| l.contains(&backup) && l.contains("not found")))
+}
+
+/// `e` with a note naming the `debian_depends` the host lacks (host mode installs none; in a
+/// root, `in_root`, they are installed and a missing one is named by the step's own error).
+fn with_missing_depends(e: PipelineError, meta: &PluginMeta, in_root: bool) -> PipelineError {
+    if !in_root
+        && matches!(
+        e.inner(),
+        PipelineError::StepFailed { .. } | PipelineError::Invalid { .. }
+    ) {
+        let missing = super::host::missing_debian_depends(&meta.debian_depends);
+        e.with_note(super::host::missing_depends_note(&missing))
+    } else {
+        e
+    }
 }

@@ -5,15 +5,18 @@
 //! See `docs/pipeline.md` for what is faithful and what differs.
 
 pub mod bwrap;
+pub mod complaints;
 pub mod deb;
 pub mod denied;
 mod dpkg_run;
+pub mod host;
 pub mod install;
 pub mod isolation;
 pub mod landlock_jail;
 pub mod lifecycle;
 pub mod links;
 pub mod package;
+pub mod report;
 pub mod rootfs;
 pub mod run;
 pub mod safe_fs;
@@ -78,6 +81,9 @@ pub enum StepStatus {
     Failed,
     /// Not run (for example the maintainer steps without isolation).
     Skipped,
+    /// Failed the way it does for every plugin, not because of this one (the purge quirk): the
+    /// report has a note, not an error.
+    Expected,
 }
 
 /// Receives progress events; the CLI prints them, tests record them.
@@ -88,6 +94,11 @@ pub trait Progress {
     fn step_finished(&mut self, step: Step, status: StepStatus, elapsed: Duration);
     /// One line of output from the step's process.
     fn output(&mut self, line: &str);
+    /// The work dir is kept (`--keep-work`) at `dir`: told as soon as it exists, so the caller
+    /// can show it whatever the outcome.
+    fn work_dir(&mut self, dir: &std::path::Path) {
+        let _ = dir;
+    }
 }
 
 /// Ignores every event.
@@ -115,12 +126,14 @@ pub struct Options {
     /// Share the host's network with the steps (builds download); false gives them a new, empty
     /// network namespace (`--no-network`).
     pub network: bool,
-    /// The mtime written into every entry of the .deb (the caller reads `SOURCE_DATE_EPOCH`);
-    /// 0 when `None`.
+    /// `SOURCE_DATE_EPOCH` (the caller reads it): the latest mtime written into the .deb, whose
+    /// entries otherwise keep their files' own.
     pub source_date_epoch: Option<u64>,
     /// `--rootfs`: the cached Wazo-like root the steps run in (a copy of it per run, see
     /// [`rootfs::system`]); `None` runs them against the host.
     pub rootfs: Option<rootfs::Root>,
+    /// Canned output of the stubs (`[test.stubs]` of the configuration file).
+    pub stub_answers: Vec<stubs::Answer>,
 }
 
 impl Default for Options {
@@ -133,6 +146,7 @@ impl Default for Options {
             network: true,
             source_date_epoch: None,
             rootfs: None,
+            stub_answers: Vec::new(),
         }
     }
 }

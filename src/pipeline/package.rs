@@ -42,17 +42,28 @@ pub fn read_meta(
     result
 }
 
-/// Runs `wazo/rules build` in the work dir.
+/// Runs `wazo/rules build` in the work dir. Returns the warnings about it: commands that said
+/// they failed in a step that exited 0 ([`super::complaints`]).
 pub fn build(
     work: &mut Work,
     opts: &Options,
     progress: &mut dyn Progress,
-) -> Result<(), PipelineError> {
+) -> Result<Vec<String>, PipelineError> {
     let start = Instant::now();
     progress.step_started(Step::Building);
-    let result = stage::run_rules(work, Step::Building, "build", &[], opts, progress).map(drop);
+    let result = stage::run_rules(work, Step::Building, "build", &[], opts, progress)
+        .map(|out| step_warnings(Step::Building, "wazo/rules build", &out));
     finish(progress, Step::Building, &result, start);
     result
+}
+
+/// The warnings about a step that succeeded: the complaints of its commands.
+pub fn step_warnings(step: Step, command: &str, out: &super::run::Outcome) -> Vec<String> {
+    out.complaints
+        .warning(command)
+        .map(|w| format!("{}: {w}", step.name()))
+        .into_iter()
+        .collect()
 }
 
 fn finish<T>(
@@ -104,6 +115,21 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
             std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &dest)?;
         } else {
             std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates `base/rel` level by level, each level created made 0755 (not the caller's umask);
+/// levels that exist keep their mode (a step made them).
+fn mkdir_all_0755(base: &Path, rel: &Path) -> std::io::Result<()> {
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::create_dir(&at) {
+            Ok(()) => std::fs::set_permissions(&at, std::fs::Permissions::from_mode(0o755))?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())
@@ -253,7 +279,10 @@ fn package_inner(
         ));
     }
     std::fs::create_dir(&pkgdir).map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
-    stage::run_rules(
+    // Our directories are 0755 whatever the caller's umask, as wazo-plugind's (umask 022).
+    std::fs::set_permissions(&pkgdir, std::fs::Permissions::from_mode(0o755))
+        .map_err(PipelineError::io(Step::Packaging, "creating _pkg"))?;
+    let out = stage::run_rules(
         work,
         Step::Packaging,
         "package",
@@ -261,20 +290,24 @@ fn package_inner(
         opts,
         progress,
     )?;
-    stage_and_write(
+    let mut report = stage_and_write(
         work,
         meta,
         out_dir,
-        opts.source_date_epoch.unwrap_or(0),
+        opts.source_date_epoch,
         Instant::now() + opts.timeout,
-    )
+    )?;
+    let mut warnings = step_warnings(Step::Packaging, "wazo/rules package", &out);
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    Ok(report)
 }
 
 fn stage_and_write(
     work: &Work,
     meta: &PluginMeta,
     out_dir: &Path,
-    mtime: u64,
+    source_date_epoch: Option<u64>,
     deadline: Instant,
 ) -> Result<PackageReport, PipelineError> {
     let pkgdir = work.pkgdir();
@@ -307,7 +340,8 @@ fn stage_and_write(
         ));
     }
     let io = |c: &str| PipelineError::io(Step::Packaging, c.to_string());
-    std::fs::create_dir_all(&target).map_err(io("creating the plugin dir in _pkg"))?;
+    mkdir_all_0755(&pkgdir, Path::new(plugin_dir.trim_start_matches('/')))
+        .map_err(io("creating the plugin dir in _pkg"))?;
     copy_dir(&work.plugin.join("wazo"), &target.join("wazo"))
         .map_err(io("copying wazo/ into _pkg"))?;
     let debian = pkgdir.join("DEBIAN");
@@ -323,7 +357,13 @@ fn stage_and_write(
     warnings.extend(staged_findings(work, &pkgdir));
     std::fs::create_dir_all(out_dir).map_err(io("creating the output dir"))?;
     let deb = out_dir.join(meta.deb_file_name());
-    deb::build_deb_until(&pkgdir, &deb, mtime, Some(deadline)).map_err(|e| {
+    deb::build_deb_until(
+        &pkgdir,
+        &deb,
+        deb::Mtimes::own(source_date_epoch),
+        Some(deadline),
+    )
+    .map_err(|e| {
         if e.kind() == std::io::ErrorKind::TimedOut {
             invalid(
                 format!("{e}: the package is too large to write in time"),

@@ -135,7 +135,14 @@ pub struct Outcome {
     pub tail: Vec<String>,
     /// How long it ran.
     pub elapsed: Duration,
+    /// Lines of the whole output where a command said it failed ([`super::complaints`]).
+    pub complaints: super::complaints::Complaints,
 }
+
+/// The umask every step runs with: wazo-plugind runs under systemd, whose default is 022, so a
+/// file a step creates is 0644 on a server whatever the caller's umask (under `umask 077` a `cp`
+/// in `rules package` would otherwise package 0600 files).
+pub const STEP_UMASK: u32 = 0o022;
 
 /// Spawns `cmd` in a new process group with stdout and stderr merged into one pipe, hands each
 /// line to `on_line`, and kills the whole group at `timeout`. After the main process exits the
@@ -150,6 +157,13 @@ pub fn run(
         .stdout(writer.try_clone()?)
         .stderr(writer)
         .process_group(0);
+    // SAFETY: umask is an async-signal-safe syscall.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(STEP_UMASK));
+            Ok(())
+        })
+    };
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     // Drop our copies of the write end (held by `cmd`) so EOF arrives when the group is gone.
@@ -161,8 +175,10 @@ pub fn run(
         read_lines(reader, |line| tx.send(line).is_ok());
     });
     let mut tail = VecDeque::with_capacity(TAIL_LINES);
+    let mut complaints = super::complaints::Complaints::default();
     let mut take = |line: String, on_line: &mut dyn FnMut(&str)| {
         on_line(&line);
+        complaints.see(&line);
         if tail.len() == TAIL_LINES {
             tail.pop_front();
         }
@@ -203,6 +219,7 @@ pub fn run(
         exit,
         tail: tail.into_iter().collect(),
         elapsed: start.elapsed(),
+        complaints,
     })
 }
 
@@ -222,6 +239,32 @@ mod tests {
         assert_eq!(out.exit, Exit::Code(3));
         lines.sort();
         assert_eq!(lines, ["err", "out"]);
+    }
+
+    #[test]
+    fn steps_run_with_umask_022_and_complaints_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f");
+        let script = format!(
+            "umask; : > {}; sed -i s/a/b/ /nonexistent/x; echo 'dpkg: cannot: No such file or directory'",
+            f.display()
+        );
+        let mut lines = Vec::new();
+        let out = run(
+            Command::new("sh").args(["-c", &script]),
+            Duration::from_secs(10),
+            &mut |l| lines.push(l.to_string()),
+        )
+        .unwrap();
+        assert!(out.exit.success());
+        assert_eq!(lines[0], "0022");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        assert_eq!(out.complaints.lines.len(), 1, "{:?}", out.complaints);
+        assert!(out.complaints.lines[0].starts_with("sed: "));
     }
 
     #[test]

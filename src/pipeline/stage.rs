@@ -29,6 +29,9 @@ pub struct Work {
 impl Drop for Work {
     fn drop(&mut self) {
         if self.keep {
+            // Kept: no longer ours to clean up, so the next run does not take it for the
+            // leftover of a killed one.
+            let _ = std::fs::remove_file(self.root.join(OWNER_FILE));
             // A kept work dir is left around too: no setuid file or device node in it.
             let _ = super::safe_fs::make_safe(&self.root);
             let _ = super::bwrap::take_back(&[&self.root]);
@@ -146,18 +149,23 @@ fn copy_tree(from: &Path, to: &Path, deadline: std::time::Instant) -> std::io::R
         }
         let dest = to.join(rel);
         let ft = entry.file_type();
+        // Modes as wazo-plugind's extract dir has them: a git clone under umask 022 gives
+        // directories 0755 and files 0755 or 0644 (git keeps only the owner's x bit), whatever
+        // the modes of the working tree (a checkout made under `umask 077` is 0700/0600).
         if ft.is_dir() {
             std::fs::create_dir_all(&dest)?;
+            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o755))?;
+        } else if ft.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
             let mode = entry
                 .metadata()
                 .map_err(std::io::Error::other)?
                 .permissions()
                 .mode();
-            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(mode | 0o700))?;
-        } else if ft.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &dest)?;
-        } else {
-            std::fs::copy(entry.path(), &dest)?;
+            let mode = if mode & 0o100 != 0 { 0o755 } else { 0o644 };
+            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(mode))?;
         }
     }
     Ok(())
@@ -386,6 +394,7 @@ pub fn run_rules(
             let binds = bwrap::WorkBinds {
                 writable: vec![work.plugin.clone(), home],
                 readonly: Vec::new(),
+                tmp: None,
             };
             let stage = work.root.join("binds");
             let l = match &work.system {

@@ -3,6 +3,14 @@
 //! During the maintainer steps a directory of small `sh` scripts comes first on `PATH`. Each
 //! service stub records its call in a log and exits 0; `apt-get`, `apt` and `dpkg` are refused
 //! (a maintainer script runs inside dpkg and cannot install packages).
+//!
+//! A stub can answer: given [`Answer`]s (the `[test.stubs]` table of the configuration file),
+//! a call whose command line matches a pattern prints that answer's output. The command line is
+//! the one the report shows ([`StubCall::command_line`]: arguments single-quoted when they hold
+//! anything but letters, digits and `-_./=:,@%+`); a pattern matches it whole, `*` standing for
+//! any run of characters and `?` for one, every other character for itself. The most specific
+//! pattern wins: one without `*` or `?` first, then the longest. The stub itself matches (a
+//! `case` of `sh`), and logs which answer it gave.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -46,6 +54,86 @@ pub struct StubCall {
     pub args: Vec<String>,
     /// True when the stub refused the call.
     pub refused: bool,
+    /// The canned answer it printed: its index in the answers given to [`Stubs::create_with`].
+    pub answer: Option<usize>,
+}
+
+/// Canned output for the stub calls whose command line matches `pattern` (see the module
+/// documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The command line, exact or with `*` and `?`.
+    pub pattern: String,
+    /// What the stub prints (a newline is added when it has none).
+    pub output: String,
+}
+
+impl Answer {
+    fn is_glob(&self) -> bool {
+        self.pattern.contains(['*', '?'])
+    }
+
+    /// Whether `line` (a [`StubCall::command_line`]) matches the pattern.
+    pub fn matches(&self, line: &str) -> bool {
+        fn go(p: &[char], s: &[char]) -> bool {
+            match p.split_first() {
+                None => s.is_empty(),
+                Some(('*', rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
+                Some(('?', rest)) => !s.is_empty() && go(rest, &s[1..]),
+                Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+            }
+        }
+        let p: Vec<char> = self.pattern.chars().collect();
+        let s: Vec<char> = line.chars().collect();
+        go(&p, &s)
+    }
+
+    /// The pattern as a `case` pattern of `sh`: literal text single-quoted, `*` and `?` bare.
+    fn case_pattern(&self) -> String {
+        let mut out = String::new();
+        let mut literal = String::new();
+        let flush = |literal: &mut String, out: &mut String| {
+            if !literal.is_empty() {
+                out.push('\'');
+                out.push_str(&literal.replace('\'', r"'\''"));
+                out.push('\'');
+                literal.clear();
+            }
+        };
+        for c in self.pattern.chars() {
+            if c == '*' || c == '?' {
+                flush(&mut literal, &mut out);
+                out.push(c);
+            } else {
+                literal.push(c);
+            }
+        }
+        flush(&mut literal, &mut out);
+        if out.is_empty() {
+            out.push_str("''");
+        }
+        out
+    }
+}
+
+/// `answers` in the order they are tried: exact patterns first, then the longest globs.
+pub fn ordered(answers: &[Answer]) -> Vec<(usize, &Answer)> {
+    let mut out: Vec<(usize, &Answer)> = answers.iter().enumerate().collect();
+    out.sort_by(|(i, a), (j, b)| {
+        a.is_glob()
+            .cmp(&b.is_glob())
+            .then(b.pattern.len().cmp(&a.pattern.len()))
+            .then(i.cmp(j))
+    });
+    out
+}
+
+/// The index of the answer a call with command line `line` gets, as the stub chooses it.
+pub fn answer_for(answers: &[Answer], line: &str) -> Option<usize> {
+    ordered(answers)
+        .into_iter()
+        .find(|(_, a)| a.matches(line))
+        .map(|(i, _)| i)
 }
 
 impl StubCall {
@@ -83,17 +171,51 @@ pub struct Stubs {
     pub log_dir: PathBuf,
     /// Log the stubs append to.
     pub log: PathBuf,
+    /// The answers the stubs give.
+    pub answers: Vec<Answer>,
 }
 
 /// The largest call log read back (a step could fill it).
 const LOG_LIMIT: u64 = 1 << 20;
 
-fn stub_script(name: &str, log: &Path, refused: bool) -> String {
+/// The part of a stub that builds its command line as [`StubCall::command_line`] does, matches
+/// it against the answers (in [`ordered`] order) and prints the one found, logging its index.
+const QUOTE_ARGS: &str = r#"_wp_line=$_wp_name
+for _wp_a in "$@"; do
+  case $_wp_a in
+    '' | *[!A-Za-z0-9_./=:,@%+-]*)
+      _wp_q=$(printf '%s' "$_wp_a" | sed "s/'/'\''/g"; echo x)
+      _wp_line="$_wp_line '${_wp_q%x}'" ;;
+    *) _wp_line="$_wp_line $_wp_a" ;;
+  esac
+done
+"#;
+
+fn sh_single(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn stub_script(name: &str, log: &Path, refused: bool, answers: &[Answer], dir: &Path) -> String {
+    let log_q = sh_single(&log.to_string_lossy());
     let mut s = format!(
-        "#!/bin/sh\n# wazo-plugin stub for {name}\n{{ printf 'CALL %s\\n' '{}{name}'\n  for a in \"$@\"; do printf 'ARG %s\\n' \"$a\"; done\n  printf 'END\\n'; }} >> '{}'\n",
+        "#!/bin/sh\n# wazo-plugin stub for {name}\n{{ printf 'CALL %s\\n' '{}{name}'\n  for a in \"$@\"; do printf 'ARG %s\\n' \"$a\"; done; }} >> {log_q}\n",
         if refused { "!" } else { "" },
-        log.display()
     );
+    if !refused && !answers.is_empty() {
+        s.push_str(&format!("LC_ALL=C\n_wp_name={}\n", sh_single(name)));
+        s.push_str(QUOTE_ARGS);
+        s.push_str("case $_wp_line in\n");
+        for (i, a) in ordered(answers) {
+            let file = dir.join("answers").join(i.to_string());
+            s.push_str(&format!(
+                "  {})\n    printf 'ANSWER {i}\\nEND\\n' >> {log_q}\n    cat {}\n    exit 0 ;;\n",
+                a.case_pattern(),
+                sh_single(&file.to_string_lossy())
+            ));
+        }
+        s.push_str("esac\n");
+    }
+    s.push_str(&format!("printf 'END\\n' >> {log_q}\n"));
     if refused {
         s.push_str(&format!(
             "echo \"wazo-plugin: '{name}' is refused here: maintainer scripts run inside dpkg and cannot install or remove packages; use debian_depends\" >&2\nexit 1\n"
@@ -108,6 +230,11 @@ impl Stubs {
     /// Writes the stubs into `<base>/stubs`, logging to `<base>/stubs-log/calls.log`, without
     /// following any link an earlier step could have planted there.
     pub fn create(base: &Path) -> io::Result<Stubs> {
+        Stubs::create_with(base, &[])
+    }
+
+    /// [`Stubs::create`] with stubs that answer as `answers` say.
+    pub fn create_with(base: &Path, answers: &[Answer]) -> io::Result<Stubs> {
         use super::safe_fs::{mkdir_all_beneath, write_beneath};
         mkdir_all_beneath(base, Path::new("stubs"))?;
         mkdir_all_beneath(base, Path::new("stubs-log"))?;
@@ -115,13 +242,24 @@ impl Stubs {
         let log_dir = base.join("stubs-log");
         let log = log_dir.join("calls.log");
         write_beneath(base, Path::new("stubs-log/calls.log"), b"", 0o666, true)?;
+        if !answers.is_empty() {
+            mkdir_all_beneath(base, Path::new("stubs/answers"))?;
+        }
+        for (i, a) in answers.iter().enumerate() {
+            let mut text = a.output.clone();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            let rel = Path::new("stubs/answers").join(i.to_string());
+            write_beneath(base, &rel, text.as_bytes(), 0o644, true)?;
+        }
         for (names, refused) in [(RECORDED, false), (REFUSED, true)] {
             for name in names {
                 let rel = Path::new("stubs").join(name);
                 write_beneath(
                     base,
                     &rel,
-                    stub_script(name, &log, refused).as_bytes(),
+                    stub_script(name, &log, refused, answers, &dir).as_bytes(),
                     0o755,
                     true,
                 )?;
@@ -132,6 +270,7 @@ impl Stubs {
             dir,
             log_dir,
             log,
+            answers: answers.to_vec(),
         })
     }
 
@@ -150,7 +289,7 @@ impl Stubs {
             super::safe_fs::write_beneath(
                 prefix,
                 &rel,
-                stub_script(name, &self.log, false).as_bytes(),
+                stub_script(name, &self.log, false, &self.answers, &self.dir).as_bytes(),
                 0o755,
                 false,
             )?;
@@ -207,10 +346,15 @@ pub(crate) fn parse_log(text: &str) -> Vec<StubCall> {
                 program: program.to_string(),
                 args: Vec::new(),
                 refused,
+                answer: None,
             });
         } else if let Some(arg) = line.strip_prefix("ARG ") {
             if let Some(c) = current.as_mut() {
                 c.args.push(arg.to_string());
+            }
+        } else if let Some(n) = line.strip_prefix("ANSWER ") {
+            if let Some(c) = current.as_mut() {
+                c.answer = n.parse().ok();
             }
         } else if line == "END"
             && let Some(c) = current.take()
@@ -253,5 +397,75 @@ mod tests {
             ]
         );
         assert!(stubs.calls().unwrap()[2].refused);
+    }
+
+    fn answer(pattern: &str, output: &str) -> Answer {
+        Answer {
+            pattern: pattern.into(),
+            output: output.into(),
+        }
+    }
+
+    #[test]
+    fn patterns_match_whole_command_lines() {
+        let a = answer("asterisk -rx 'core show version'", "");
+        assert!(a.matches("asterisk -rx 'core show version'"));
+        assert!(!a.matches("asterisk -rx 'core show version' x"));
+        let g = answer("asterisk -rx 'core *'", "");
+        assert!(g.matches("asterisk -rx 'core show channels'"));
+        assert!(!g.matches("asterisk -x 'core show channels'"));
+        assert!(answer("systemctl ? x", "").matches("systemctl a x"));
+        let all = [g.clone(), a.clone(), answer("*", "")];
+        assert_eq!(
+            answer_for(&all, "asterisk -rx 'core show version'"),
+            Some(1)
+        );
+        assert_eq!(answer_for(&all, "asterisk -rx 'core reload'"), Some(0));
+        assert_eq!(answer_for(&all, "systemctl restart x"), Some(2));
+        assert_eq!(answer_for(&all[..2], "systemctl restart x"), None);
+    }
+
+    #[test]
+    fn stubs_answer_as_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let answers = [
+            answer("asterisk -rx 'core show version'", "Asterisk 20.x"),
+            answer("wazo-auth-keys *", "it's \"quoted\" $HOME `x`\n"),
+            answer("asterisk -rx 'core show *'", "glob"),
+        ];
+        let stubs = Stubs::create_with(dir.path(), &answers).unwrap();
+        let out = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "asterisk -rx 'core show version'; asterisk -rx 'core show channels'; wazo-auth-keys service update --arg \"it's\"; asterisk -rx 'dialplan reload'; systemctl restart 'a*b'",
+            ])
+            .env("PATH", stubs.path_env())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "Asterisk 20.x\nglob\nit's \"quoted\" $HOME `x`\n"
+        );
+        let calls = stubs.calls().unwrap();
+        let got: Vec<(String, Option<usize>)> =
+            calls.iter().map(|c| (c.command_line(), c.answer)).collect();
+        assert_eq!(
+            got,
+            [
+                ("asterisk -rx 'core show version'".to_string(), Some(0)),
+                ("asterisk -rx 'core show channels'".to_string(), Some(2)),
+                (
+                    "wazo-auth-keys service update --arg 'it'\\''s'".to_string(),
+                    Some(1)
+                ),
+                ("asterisk -rx 'dialplan reload'".to_string(), None),
+                ("systemctl restart 'a*b'".to_string(), None),
+            ]
+        );
+        // The stub's choice is the one the report computes.
+        for c in &calls {
+            assert_eq!(answer_for(&answers, &c.command_line()), c.answer);
+        }
     }
 }

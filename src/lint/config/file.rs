@@ -24,6 +24,17 @@ pub struct RawConfig {
     pub exclude: Option<Vec<Spanned<String>>>,
     pub wazo_version: Option<Spanned<String>>,
     pub rootfs: Option<bool>,
+    /// `[test]`: settings of `wazo-plugin test`.
+    pub test: Option<RawTest>,
+}
+
+/// The `[test]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTest {
+    /// `[test.stubs]`: a stub call's command line (exact, or with `*` and `?`) and what the
+    /// stub prints for it.
+    pub stubs: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Deserialize)]

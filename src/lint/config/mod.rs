@@ -156,6 +156,8 @@ pub struct Settings {
     /// The file's `rootfs`: build, package, install and test run in a Wazo-like root as with
     /// `--rootfs`.
     pub rootfs: Option<bool>,
+    /// `[test.stubs]`: (pattern, output) of the stubs' canned answers, in the file's key order.
+    pub stub_answers: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -404,6 +406,13 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
         },
         None => None,
     };
+    let mut stub_answers = Vec::new();
+    for (pattern, output) in raw.test.iter().flat_map(|t| t.stubs.iter().flatten()) {
+        if pattern.get_ref().trim().is_empty() {
+            return Err(loaded.error(pattern.span(), "empty stub pattern"));
+        }
+        stub_answers.push((pattern.get_ref().clone(), output.get_ref().clone()));
+    }
     Ok(Settings {
         origin: Some(loaded.path.clone()),
         layers: vec![layer],
@@ -413,6 +422,7 @@ fn from_file(loaded: &file::Loaded) -> Result<Settings, ConfigError> {
         exclude,
         wazo_version,
         rootfs: raw.rootfs,
+        stub_answers,
     })
 }
 

@@ -41,6 +41,6 @@ pub fn control_text(meta: &PluginMeta) -> String {
 }
 
 /// The gzip-compressed control tarball of the `DEBIAN` directory.
-pub fn control_tar_gz(debian_dir: &Path, mtime: u64) -> io::Result<Vec<u8>> {
-    super::data::tar_gz_tree(debian_dir, &[], mtime)
+pub fn control_tar_gz(debian_dir: &Path, mtimes: super::Mtimes) -> io::Result<Vec<u8>> {
+    super::data::tar_gz_tree(debian_dir, &[], mtimes)
 }

@@ -1,5 +1,6 @@
 //! Tarballs of a directory tree as dpkg-deb writes them: entries sorted by name, `./`-prefixed,
-//! owned by root:root (uid/gid 0), one fixed mtime, modes kept, directories listed, symlinks kept.
+//! owned by root:root (uid/gid 0), mtimes as [`super::Mtimes`] says, modes kept, directories
+//! listed, symlinks kept.
 
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -106,8 +107,8 @@ fn fill_common(header: &mut Header, mode: u32, mtime: u64) {
 
 /// A gzip-compressed tarball of everything under `root`, except the top-level entries named in
 /// `skip` (the data tarball skips `DEBIAN`). Names are `./`, `./usr/`, `./usr/lib/x`, ...
-pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>> {
-    write_tar_gz_tree(root, skip, mtime, Vec::new(), None)
+pub fn tar_gz_tree(root: &Path, skip: &[&str], mtimes: super::Mtimes) -> io::Result<Vec<u8>> {
+    write_tar_gz_tree(root, skip, mtimes, Vec::new(), None)
 }
 
 /// [`tar_gz_tree`] written to `sink`, file contents streamed (memory stays constant whatever
@@ -115,19 +116,20 @@ pub fn tar_gz_tree(root: &Path, skip: &[&str], mtime: u64) -> io::Result<Vec<u8>
 pub fn write_tar_gz_tree<S: Write>(
     root: &Path,
     skip: &[&str],
-    mtime: u64,
+    mtimes: super::Mtimes,
     sink: S,
     deadline: Option<std::time::Instant>,
 ) -> io::Result<S> {
     let gz = GzEncoder::new(sink, Compression::best());
     let mut out = tar::Builder::new(gz);
-    let root_mode = std::fs::metadata(root)?.permissions().mode() & 0o7777;
+    let root_meta = std::fs::metadata(root)?;
+    let root_mode = root_meta.permissions().mode() & 0o7777;
     append(
         &mut out,
         "./",
         EntryType::Directory,
         root_mode,
-        mtime,
+        mtimes.entry(root_meta.mtime()),
         &[],
         None,
     )?;
@@ -154,6 +156,7 @@ pub fn write_tar_gz_tree<S: Write>(
             .to_string();
         let meta = entry.path().symlink_metadata()?;
         let mode = meta.mode() & 0o7777;
+        let mtime = mtimes.entry(meta.mtime());
         let ft = meta.file_type();
         if ft.is_dir() {
             append(

@@ -141,9 +141,10 @@ pub fn dpkg(
         .env("HOME", "/root")
         .env("DEBIAN_FRONTEND", "noninteractive");
     bwrap::hand_over(&[&sys]).map_err(io("handing the system to the sandbox uid"))?;
+    // The system's own /tmp lasts from install to postrm: no lifecycle /tmp to bind.
     let binds = bwrap::WorkBinds {
-        writable: Vec::new(),
         readonly: vec![debs],
+        ..bwrap::WorkBinds::default()
     };
     let stage = work.root.join("binds");
     let layout = bwrap::system_layout(&sys, &binds, Path::new("/"), true, opts.network, &stage)
@@ -213,8 +214,10 @@ pub fn dpkg(
             hint: hint(action, &missing, &system.release),
             exit: outcome.exit,
             tail: outcome.tail,
-        });
+        }
+        .with_calls(calls));
     }
+    warnings.extend(outcome.complaints.warning(&shown));
     Ok(DpkgRun {
         outcome,
         calls,
