@@ -127,6 +127,10 @@ pub struct TestArgs {
     /// The plugin folder (holding wazo/plugin.yml).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Install the plugin as it was at this git ref (branch, tag, commit), or this .deb file,
+    /// first; then upgrade to the working tree's package with `dpkg -i`, as a server does.
+    #[arg(long, value_name = "REF")]
+    pub upgrade_from: Option<String>,
     #[command(flatten)]
     pub host: HostArgs,
     #[command(flatten)]
@@ -165,6 +169,9 @@ impl Progress for Printer {
         if self.verbose {
             eprintln!("    | {line}");
         }
+    }
+    fn note(&mut self, line: &str) {
+        eprintln!("  -- {}", escape_control(line));
     }
 }
 
@@ -286,8 +293,11 @@ pub fn tree(paths: &[String]) -> String {
     out
 }
 
-fn print_depends(r: &PackageReport) {
-    let deps = wazo_plugin::pipeline::deb::control::depends(&r.meta);
+fn print_depends(r: &PackageReport, from_tree: &[String]) {
+    let deps: Vec<String> = wazo_plugin::pipeline::deb::control::depends(&r.meta)
+        .into_iter()
+        .filter(|d| !from_tree.contains(d))
+        .collect();
     if !deps.is_empty() {
         println!(
             "depends (not installed: the prefix starts empty, dpkg ran with --force-depends): {}",
@@ -434,7 +444,16 @@ pub fn run_uninstall(args: &UninstallArgs, lint: LintHook) -> u8 {
 fn print_test(r: &TestReport, network: bool) {
     isolation_note(r.isolation, network);
     println!("package: {}", deb_name(&r.package));
-    print_depends(&r.package);
+    let from_tree: Vec<String> = r
+        .installed_dependencies
+        .iter()
+        .map(|d| d.package.meta.package_name())
+        .collect();
+    print_depends(&r.package, &from_tree);
+    print_tree_dependencies(r);
+    if let Some(u) = &r.upgrade {
+        print_upgrade(u);
+    }
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
         print_run(step.name(), run);
@@ -450,6 +469,86 @@ fn print_test(r: &TestReport, network: bool) {
     }
 }
 
+fn print_tree_dependencies(r: &TestReport) {
+    let plan = &r.dependencies;
+    let Some(tree) = &plan.tree else { return };
+    if !r.installed_dependencies.is_empty() {
+        println!(
+            "dependencies from {} (built and installed first, in this order; left installed, as wazo-plugind leaves them):",
+            tree.display()
+        );
+        for d in &r.installed_dependencies {
+            println!(
+                "  {} {} ({}): {}",
+                d.plugin.id(),
+                escape_control(&d.package.meta.version),
+                escape_control(&d.plugin.display.display().to_string()),
+                deb_name(&d.package)
+            );
+        }
+    }
+    for m in &plan.missing {
+        println!(
+            "dependency {} (of {}): not in {}; not installed (wazo-plugind would fetch it from the market or git)",
+            m.id,
+            m.wanted_by,
+            tree.display()
+        );
+    }
+    for n in &plan.notes {
+        println!("note: {}", escape_control(n));
+    }
+    for d in &r.installed_dependencies {
+        print_warnings(
+            &d.package
+                .warnings
+                .iter()
+                .chain(&d.run.warnings)
+                .map(|w| format!("dependency {}: {w}", d.plugin.id()))
+                .collect::<Vec<_>>(),
+        );
+        print_run(&format!("installing {}", d.plugin.id()), &d.run);
+    }
+}
+
+fn print_upgrade(u: &wazo_plugin::pipeline::upgrade::Upgrade) {
+    println!(
+        "upgrade: from {} ({}) to {} (the working tree)",
+        escape_control(&u.old_version),
+        escape_control(&u.from),
+        escape_control(&u.new_version)
+    );
+    println!(
+        "  installing: the old version {}; upgrading: dpkg -i of {} over it (old prerm upgrade, new files unpacked, old postrm upgrade, new postinst configure: rules install)",
+        escape_control(&u.old_version),
+        escape_control(&u.new_version)
+    );
+    for l in &u.dpkg_log {
+        println!("  dpkg.log: {l}");
+    }
+    for f in &u.dropped {
+        println!(
+            "  deleted by the upgrade (in the old package, not the new): {}",
+            escape_control(f)
+        );
+    }
+    if u.downgrade {
+        println!(
+            "warning: {} is older than {}: dpkg downgrades (wazo-plugind only refuses the exact same version)",
+            escape_control(&u.new_version),
+            escape_control(&u.old_version)
+        );
+    }
+    if let Some(p) = &u.old_package {
+        print_warnings(
+            &p.warnings
+                .iter()
+                .map(|w| format!("old version: {w}"))
+                .collect::<Vec<_>>(),
+        );
+    }
+}
+
 /// `test`.
 pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
     let (opts, mut printer) =
@@ -457,7 +556,13 @@ pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
             Ok(x) => x,
             Err(code) => return code,
         };
-    match lifecycle::test(&args.path, &opts, &mut printer) {
+    let plan = lifecycle::TestPlan {
+        upgrade_from: args
+            .upgrade_from
+            .as_deref()
+            .map(wazo_plugin::pipeline::upgrade::Source::parse),
+    };
+    match lifecycle::test_with(&args.path, &plan, &opts, &mut printer) {
         Ok(r) => {
             print_test(&r, opts.network);
             0

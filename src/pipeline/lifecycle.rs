@@ -62,6 +62,20 @@ pub struct TestReport {
     pub warnings: Vec<String>,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
+    /// The plugins of the same tree that `depends` names, installed first (see
+    /// [`super::tree`]), and those it names that the tree does not have.
+    pub dependencies: super::tree::Plan,
+    /// The dependencies installed, in order.
+    pub installed_dependencies: Vec<super::tree::Installed>,
+    /// With `--upgrade-from`: the old version, installed first, then upgraded.
+    pub upgrade: Option<super::upgrade::Upgrade>,
+}
+
+/// What `test` does besides the plain lifecycle.
+#[derive(Debug, Clone, Default)]
+pub struct TestPlan {
+    /// Install this old version first, then upgrade to the working tree's (`--upgrade-from`).
+    pub upgrade_from: Option<super::upgrade::Source>,
 }
 
 /// Why the maintainer steps were skipped.
@@ -90,7 +104,7 @@ fn is_host_dir(path: &str, mode: u32) -> bool {
     mode & 0o170000 == 0o040000 && Path::new(path).is_dir()
 }
 
-fn timed<T>(
+pub(crate) fn timed<T>(
     progress: &mut dyn Progress,
     step: Step,
     f: impl FnOnce(&mut dyn Progress) -> Result<T, PipelineError>,
@@ -139,7 +153,7 @@ pub fn build(
     })
 }
 
-fn build_and_package(
+pub(crate) fn build_and_package(
     path: &Path,
     out_dir: Option<&Path>,
     opts: &Options,
@@ -301,12 +315,29 @@ pub fn uninstall(
 }
 
 /// `test`: build, package, install, install again, remove and purge in a throwaway prefix, then
-/// report what the steps did and what was left behind.
+/// report what the steps did and what was left behind. Dependencies found in the plugin's tree
+/// are built and installed first.
 pub fn test(
     path: &Path,
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<TestReport, PipelineError> {
+    test_with(path, &TestPlan::default(), opts, progress)
+}
+
+/// [`test`], with an upgrade from an old version when `plan` asks for one: the old version is
+/// installed first, then the working tree's `.deb` over it (`upgrading`).
+pub fn test_with(
+    path: &Path,
+    plan: &TestPlan,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<TestReport, PipelineError> {
+    let (dependencies, mut old) = super::tree::before_test(path, plan, opts, progress)?;
+    let built = super::tree::build(&dependencies, opts, progress)?;
+    if !built.is_empty() || old.is_some() {
+        progress.note(&format!("{}: building", path.display()));
+    }
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
     let prefix = work
         .subdir("prefix")
@@ -315,22 +346,42 @@ pub fn test(
     check_links(&prefix, &pkg)?;
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
+    let installed_dependencies = super::tree::install(&mut work, &prefix, built, opts, progress)?;
     let before = install::snapshot(&prefix);
     let name = pkg.meta.package_name();
+    if let Some(o) = &old {
+        let u = &o.upgrade;
+        progress.note(&format!(
+            "installing {} (old), then upgrading to {}",
+            u.old_version, u.new_version
+        ));
+    }
     let mut steps = Vec::new();
     let mut installed = Vec::new();
     let mut warnings = pkg.warnings.clone();
     let deb = Action::Install(pkg.deb.clone());
+    let first = old
+        .as_ref()
+        .map_or_else(|| deb.clone(), |o| Action::Install(o.deb.clone()));
     for (step, action) in [
-        (Step::Installing, &deb),
+        (Step::Installing, &first),
         (Step::Upgrading, &deb),
         (Step::Removing, &Action::Remove(name.clone())),
     ] {
+        let mark = super::upgrade::log_mark(&prefix);
         let run = timed(progress, step, |p| {
             install::dpkg(&mut work, &prefix, step, action, &name, opts, p)
         })?;
         if step == Step::Installing {
             installed = install::installed_list(&prefix, &name);
+        }
+        if step == Step::Upgrading
+            && let Some(o) = old.as_mut()
+        {
+            let old_files =
+                std::mem::replace(&mut installed, install::installed_list(&prefix, &name));
+            let log = super::upgrade::logged_since(&prefix, mark, &name);
+            o.upgrade.record(old_files, &installed, log);
         }
         steps.push((step, run));
     }
@@ -364,5 +415,8 @@ pub fn test(
         left_behind,
         warnings,
         work_dir: kept(&work, opts),
+        dependencies,
+        installed_dependencies,
+        upgrade: old.map(|o| o.upgrade),
     })
 }

@@ -21,6 +21,8 @@ pub mod sandbox;
 pub mod scripts;
 pub mod stage;
 pub mod stubs;
+pub mod tree;
+pub mod upgrade;
 pub mod userns;
 
 mod error;
@@ -88,6 +90,9 @@ pub trait Progress {
     fn step_finished(&mut self, step: Step, status: StepStatus, elapsed: Duration);
     /// One line of output from the step's process.
     fn output(&mut self, line: &str);
+    /// Which plugin the next steps are for, when `test` runs more than one (a dependency, the
+    /// old version of `--upgrade-from`).
+    fn note(&mut self, _line: &str) {}
 }
 
 /// Ignores every event.
