@@ -464,6 +464,14 @@ fn print_test(r: &TestReport, network: bool) {
         println!("left behind after removal:\n{}", tree(&r.left_behind));
     }
     print_warnings(&r.warnings);
+    for d in &r.installed_dependencies {
+        if let Some(w) = &d.work_dir {
+            println!("work dir of dependency {}: {}", d.plugin.id(), w.display());
+        }
+    }
+    if let Some(w) = r.upgrade.as_ref().and_then(|u| u.work_dir.as_ref()) {
+        println!("work dir of the old version: {}", w.display());
+    }
     if let Some(w) = &r.work_dir {
         println!("work dir: {}", w.display());
     }

@@ -355,6 +355,8 @@ pub fn test_with(
             "installing {} (old), then upgrading to {}",
             u.old_version, u.new_version
         ));
+    } else if !installed_dependencies.is_empty() {
+        progress.note(&format!("{}: installing", path.display()));
     }
     let mut steps = Vec::new();
     let mut installed = Vec::new();

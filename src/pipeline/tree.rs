@@ -73,6 +73,8 @@ pub struct Installed {
     pub package: PackageReport,
     /// Its `dpkg -i`.
     pub run: DpkgRun,
+    /// Its work dir, when kept (`--keep-work`).
+    pub work_dir: Option<PathBuf>,
 }
 
 /// The tree a plugin's dependencies are searched in (see the module's documentation).
@@ -295,11 +297,11 @@ pub fn install(
         let run = super::lifecycle::timed(progress, Step::Installing, |p| {
             install::dpkg(work, prefix, Step::Installing, &action, &name, opts, p)
         })?;
-        drop(b.work);
         out.push(Installed {
             plugin: b.plugin,
             package: b.package,
             run,
+            work_dir: opts.keep_work.then(|| b.work.root.clone()),
         });
     }
     Ok(out)

@@ -65,6 +65,8 @@ pub struct Upgrade {
     /// The old version is newer than the new one: dpkg downgrades (wazo-plugind checks only
     /// for the exact same version).
     pub downgrade: bool,
+    /// The old version's work dir, when kept (`--keep-work`).
+    pub work_dir: Option<PathBuf>,
 }
 
 /// The old version, ready to be installed (its work dir lives as long).
@@ -277,6 +279,7 @@ pub fn prepare(
         dropped: Vec::new(),
         dpkg_log: Vec::new(),
         downgrade: false,
+        work_dir: None,
     };
     match source {
         Source::Deb(deb) => {
@@ -330,6 +333,7 @@ pub fn prepare(
                 super::lifecycle::build_and_package(&old_dir, None, opts, progress)?;
             let deb = package.deb.clone();
             upgrade.old_package = Some(package);
+            upgrade.work_dir = opts.keep_work.then(|| work.root.clone());
             Ok(Prepared {
                 upgrade,
                 deb,
@@ -431,6 +435,7 @@ mod tests {
             dropped: Vec::new(),
             dpkg_log: Vec::new(),
             downgrade: false,
+            work_dir: None,
         };
         u.record(
             vec!["/etc/a".into(), "/etc/b".into()],
