@@ -60,7 +60,7 @@ pub struct Plan {
     pub order: Vec<TreePlugin>,
     /// Dependencies not found in the tree (not installed).
     pub missing: Vec<Missing>,
-    /// Other things worth saying (two plugins of the tree with the same namespace and name).
+    /// Other things worth saying (a dependency that several plugins of the tree are).
     pub notes: Vec<String>,
 }
 
@@ -120,7 +120,7 @@ pub fn resolve(plugin: &Path, meta: &PluginMeta) -> Result<Plan, PipelineError> 
         tree: Some(tree.clone()),
         ..Plan::default()
     };
-    let mut index: HashMap<(String, String), TreePlugin> = HashMap::new();
+    let mut index: HashMap<(String, String), Vec<TreePlugin>> = HashMap::new();
     let targets: Vec<load::Target> = found
         .targets
         .into_iter()
@@ -146,31 +146,15 @@ pub fn resolve(plugin: &Path, meta: &PluginMeta) -> Result<Plan, PipelineError> 
             .and_then(|c| c.strip_prefix(&tree).ok().map(Path::to_path_buf))
             .unwrap_or_else(|| root.clone());
         let id = id_of(&m);
+        // Another copy of the plugin itself is not a dependency (a self-dependency is a cycle).
         if id == id_of(meta) {
-            plan.notes.push(format!(
-                "{} is also {}: not used as a dependency",
-                display.display(),
-                show(&id)
-            ));
             continue;
         }
-        if let Some(first) = index.get(&id) {
-            plan.notes.push(format!(
-                "{} and {} are both {}: the first is used",
-                first.display.display(),
-                display.display(),
-                show(&id)
-            ));
-            continue;
-        }
-        index.insert(
-            id,
-            TreePlugin {
-                meta: m,
-                root,
-                display,
-            },
-        );
+        index.entry(id).or_default().push(TreePlugin {
+            meta: m,
+            root,
+            display,
+        });
     }
     let mut done = Vec::new();
     let mut stack = vec![id_of(meta)];
@@ -181,7 +165,7 @@ pub fn resolve(plugin: &Path, meta: &PluginMeta) -> Result<Plan, PipelineError> 
 /// Depth first: each dependency after its own dependencies.
 fn visit(
     meta: &PluginMeta,
-    index: &HashMap<(String, String), TreePlugin>,
+    index: &HashMap<(String, String), Vec<TreePlugin>>,
     stack: &mut Vec<(String, String)>,
     done: &mut Vec<(String, String)>,
     plan: &mut Plan,
@@ -203,7 +187,7 @@ fn visit(
         if done.contains(&id) {
             continue;
         }
-        let Some(found) = index.get(&id) else {
+        let Some(found) = index.get(&id).and_then(|c| c.first()) else {
             let missing = Missing {
                 id: show(&id),
                 wanted_by: show(&id_of(meta)),
@@ -213,6 +197,17 @@ fn visit(
             }
             continue;
         };
+        if let Some(others) = index.get(&id).filter(|c| c.len() > 1) {
+            let all: Vec<String> = others
+                .iter()
+                .map(|o| o.display.display().to_string())
+                .collect();
+            plan.notes.push(format!(
+                "{} are all {}: the first is installed",
+                all.join(", "),
+                show(&id)
+            ));
+        }
         stack.push(id.clone());
         visit(&found.meta, index, stack, done, plan)?;
         stack.pop();
@@ -250,6 +245,43 @@ pub(crate) fn before_test(
     Ok((deps, old))
 }
 
+fn dependency_context(p: &TreePlugin) -> String {
+    format!(
+        "in dependency {} ({}), which wazo-plugind installs first (when it fails there, the plugin's own install fails next, its Depends unmet)",
+        p.id(),
+        p.display.display()
+    )
+}
+
+/// `e`, saying where it happened (`what`): in a dependency, in the old version.
+pub(crate) fn within(e: PipelineError, what: &str) -> PipelineError {
+    match e {
+        PipelineError::StepFailed {
+            step,
+            command,
+            exit,
+            tail,
+            hint,
+        } => PipelineError::StepFailed {
+            step,
+            command,
+            exit,
+            tail,
+            hint: format!("{what}; {hint}"),
+        },
+        PipelineError::Invalid {
+            step,
+            message,
+            hint,
+        } => PipelineError::Invalid {
+            step,
+            message: format!("{what}: {message}"),
+            hint,
+        },
+        other => other,
+    }
+}
+
 /// A dependency built and packaged, waiting to be installed (its work dir lives as long).
 pub struct Built {
     plugin: TreePlugin,
@@ -270,7 +302,8 @@ pub fn build(
             p.id(),
             p.display.display()
         ));
-        let (work, package) = super::lifecycle::build_and_package(&p.root, None, opts, progress)?;
+        let (work, package) = super::lifecycle::build_and_package(&p.root, None, opts, progress)
+            .map_err(|e| within(e, &dependency_context(p)))?;
         out.push(Built {
             plugin: p.clone(),
             work,
@@ -296,7 +329,8 @@ pub fn install(
         let action = Action::Install(b.package.deb.clone());
         let run = super::lifecycle::timed(progress, Step::Installing, |p| {
             install::dpkg(work, prefix, Step::Installing, &action, &name, opts, p)
-        })?;
+        })
+        .map_err(|e| within(e, &dependency_context(&b.plugin)))?;
         out.push(Installed {
             plugin: b.plugin,
             package: b.package,
@@ -356,6 +390,23 @@ mod tests {
         assert_eq!(
             plan.tree.as_deref(),
             Some(t.canonicalize().unwrap().as_path())
+        );
+    }
+
+    #[test]
+    fn a_dependency_found_twice_is_noted_and_the_first_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path().join("tree");
+        plugin(&t.join("app"), "app", &["base"]);
+        plugin(&t.join("a/base"), "base", &[]);
+        plugin(&t.join("b/base"), "base", &[]);
+        plugin(&t.join("c/x"), "dup", &[]);
+        plugin(&t.join("d/x"), "dup", &[]);
+        let plan = resolve(&t.join("app"), &meta(&t.join("app"))).unwrap();
+        assert_eq!(plan.order[0].display, Path::new("a/base"));
+        assert_eq!(
+            plan.notes,
+            ["a/base, b/base are all demo/base: the first is installed"]
         );
     }
 

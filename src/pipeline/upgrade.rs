@@ -329,8 +329,10 @@ pub fn prepare(
                 "old version {} from {}: building",
                 meta.version, upgrade.from
             ));
+            let context = format!("in the old version {} ({})", meta.version, upgrade.from);
             let (work, package) =
-                super::lifecycle::build_and_package(&old_dir, None, opts, progress)?;
+                super::lifecycle::build_and_package(&old_dir, None, opts, progress)
+                    .map_err(|e| super::tree::within(e, &context))?;
             let deb = package.deb.clone();
             upgrade.old_package = Some(package);
             upgrade.work_dir = opts.keep_work.then(|| work.root.clone());
