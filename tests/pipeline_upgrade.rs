@@ -193,7 +193,7 @@ fn upgrade_from_a_git_ref_installs_the_old_version_then_the_new_over_it() {
     );
     let text = run.all();
     assert!(
-        text.contains("upgrade: from 0.0.1 (git ref v1, commit "),
+        text.contains("upgrade: from 0.0.1 (git ref v1 at commit "),
         "{text}"
     );
     assert!(text.contains(") to 0.0.2 (the working tree)"), "{text}");
@@ -402,7 +402,7 @@ fn check_tree_run(run: &Run, tree_dir: &str) {
     assert!(base.is_some() && mid.is_some() && base < mid, "{text}");
     assert!(!text.contains("demo/unrelated"), "{text}");
     assert!(
-        text.contains(&format!("dependency demo/market (of demo/app): not in {tree_dir}; not installed (wazo-plugind would fetch it from the market or git)")),
+        text.contains(&format!("dependency demo/market (of demo/app): not in {tree_dir}; not installed (wazo-plugind would fetch it from the market or git; where neither has it, the install fails there, its Depends unmet)")),
         "{text}"
     );
     // The Depends line only names what was not installed.

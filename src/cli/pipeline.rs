@@ -497,7 +497,7 @@ fn print_tree_dependencies(r: &TestReport) {
     }
     for m in &plan.missing {
         println!(
-            "dependency {} (of {}): not in {}; not installed (wazo-plugind would fetch it from the market or git)",
+            "dependency {} (of {}): not in {}; not installed (wazo-plugind would fetch it from the market or git; where neither has it, the install fails there, its Depends unmet)",
             m.id,
             m.wanted_by,
             tree.display()

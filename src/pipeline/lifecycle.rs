@@ -336,7 +336,7 @@ pub fn test_with(
     let (dependencies, mut old) = super::tree::before_test(path, plan, opts, progress)?;
     let built = super::tree::build(&dependencies, opts, progress)?;
     if !built.is_empty() || old.is_some() {
-        progress.note(&format!("{}: building", path.display()));
+        progress.note("the plugin itself: building");
     }
     let (mut work, pkg) = build_and_package(path, None, opts, progress)?;
     let prefix = work
@@ -356,7 +356,7 @@ pub fn test_with(
             u.old_version, u.new_version
         ));
     } else if !installed_dependencies.is_empty() {
-        progress.note(&format!("{}: installing", path.display()));
+        progress.note("the plugin itself: installing");
     }
     let mut steps = Vec::new();
     let mut installed = Vec::new();

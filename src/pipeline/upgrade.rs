@@ -46,7 +46,7 @@ impl Source {
 /// What the upgrade did, for the report.
 #[derive(Debug, Clone)]
 pub struct Upgrade {
-    /// Where the old version came from, for people: `git ref v1, commit 1a2b3c4d5e6f` or
+    /// Where the old version came from, for people: `git ref v1 at commit 1a2b3c4d5e6f` or
     /// `/path/x.deb`.
     pub from: String,
     /// The old package's version.
@@ -194,7 +194,7 @@ fn checkout(plugin: &Path, reference: &str, into: &Path) -> Result<String, Pipel
         }
     }
     let short: String = commit.chars().take(12).collect();
-    Ok(format!("git ref {reference}, commit {short}"))
+    Ok(format!("git ref {reference} at commit {short}"))
 }
 
 /// `Package` and `Version` of a `.deb`, read by dpkg-deb.
