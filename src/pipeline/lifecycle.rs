@@ -380,10 +380,7 @@ pub fn test_with(
         if step == Step::Upgrading
             && let Some(o) = old.as_mut()
         {
-            let old_files =
-                std::mem::replace(&mut installed, install::installed_list(&prefix, &name));
-            let log = super::upgrade::logged_since(&prefix, mark, &name);
-            o.upgrade.record(old_files, &installed, log);
+            o.after_upgrade(&prefix, mark, &name, &mut installed);
         }
         steps.push((step, run));
     }

@@ -373,6 +373,22 @@ pub fn logged_since(prefix: &Path, mark: u64, package: &str) -> Vec<String> {
         .collect()
 }
 
+impl Prepared {
+    /// After the upgrading step: records what dpkg logged since `mark` and what the upgrade
+    /// deleted, and puts the new package's files in `installed` (which held the old one's).
+    pub fn after_upgrade(
+        &mut self,
+        prefix: &Path,
+        mark: u64,
+        package: &str,
+        installed: &mut Vec<String>,
+    ) {
+        let old = std::mem::replace(installed, super::install::installed_list(prefix, package));
+        let log = logged_since(prefix, mark, package);
+        self.upgrade.record(old, installed, log);
+    }
+}
+
 impl Upgrade {
     /// Records what the old install left and what the upgrade changed.
     pub fn record(
