@@ -123,8 +123,13 @@ struct Run {
 }
 
 fn test_cmd(dir: &Path, args: &[&str]) -> Run {
+    test_cmd_env(dir, args, &[])
+}
+
+fn test_cmd_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = cargo_bin_cmd!("wazo-plugin")
         .current_dir(dir)
+        .envs(env.iter().copied())
         .arg("test")
         .args(args)
         .output()

@@ -452,7 +452,11 @@ fn print_test(r: &TestReport, network: bool) {
     print_depends(&r.package, &from_tree);
     print_tree_dependencies(r);
     if let Some(u) = &r.upgrade {
-        print_upgrade(u);
+        let scripts_ran = r
+            .steps
+            .iter()
+            .any(|(s, run)| *s == Step::Upgrading && run.scripts_ran);
+        print_upgrade(u, scripts_ran);
     }
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
@@ -519,15 +523,20 @@ fn print_tree_dependencies(r: &TestReport) {
     }
 }
 
-fn print_upgrade(u: &wazo_plugin::pipeline::upgrade::Upgrade) {
+fn print_upgrade(u: &wazo_plugin::pipeline::upgrade::Upgrade, scripts_ran: bool) {
     println!(
         "upgrade: from {} ({}) to {} (the working tree)",
         escape_control(&u.old_version),
         escape_control(&u.from),
         escape_control(&u.new_version)
     );
+    let sequence = if scripts_ran {
+        "old prerm upgrade, new files unpacked, old postrm upgrade, new postinst configure: rules install"
+    } else {
+        "new files unpacked; the maintainer scripts were not run"
+    };
     println!(
-        "  installing: the old version {}; upgrading: dpkg -i of {} over it (old prerm upgrade, new files unpacked, old postrm upgrade, new postinst configure: rules install)",
+        "  installing: the old version {}; upgrading: {} installed over it by dpkg ({sequence})",
         escape_control(&u.old_version),
         escape_control(&u.new_version)
     );
