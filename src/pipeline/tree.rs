@@ -428,6 +428,24 @@ mod tests {
     }
 
     #[test]
+    fn errors_say_where_they_happened() {
+        let e = within(
+            PipelineError::Invalid {
+                step: Step::Packaging,
+                message: "bad".into(),
+                hint: "fix".into(),
+            },
+            "in dependency demo/base (base)",
+        );
+        assert_eq!(
+            e.to_string(),
+            "packaging: in dependency demo/base (base): bad\n  help: fix"
+        );
+        let usage = within(PipelineError::Usage("u".into()), "x");
+        assert_eq!((usage.to_string(), usage.exit_code()), ("u".into(), 2));
+    }
+
+    #[test]
     fn no_depends_searches_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         plugin(&tmp.path().join("p"), "p", &[]);
