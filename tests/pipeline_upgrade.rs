@@ -349,6 +349,34 @@ fn upgrade_from_a_deb_file() {
     let run = test_cmd(tmp.path(), &["old/hello", "--upgrade-from", &deb_arg]);
     assert_eq!(run.code, Some(1), "{}", run.all());
     assert!(run.stderr.contains("wazo-plugind would skip the upgrade"));
+    // A newer .deb: dpkg downgrades, and the report warns.
+    let newer = tmp.path().join("newer/hello");
+    write_plugin(&newer, "hello", "0.0.3", "three.conf", &[], "");
+    let out = cargo_bin_cmd!("wazo-plugin")
+        .arg("package")
+        .arg(&newer)
+        .arg("--output")
+        .arg(&debs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let newer_deb = debs.join("wazo-plugind-hello-demo_0.0.3_all.deb");
+    let run = test_cmd(
+        tmp.path(),
+        &["new/hello", "--upgrade-from", &newer_deb.to_string_lossy()],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert!(
+        run.stdout.contains("warning: 0.0.2 is older than 0.0.3: dpkg downgrades (wazo-plugind only refuses the exact same version)"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stdout
+            .contains("dpkg.log: upgrade wazo-plugind-hello-demo:all 0.0.3 0.0.2"),
+        "{}",
+        run.all()
+    );
     // Another plugin's .deb is not an upgrade; a missing one is named.
     let other = tmp.path().join("other/bye");
     write_plugin(&other, "bye", "0.0.2", "two.conf", &[], "");
@@ -489,4 +517,34 @@ fn a_dependency_cycle_is_named_and_fails() {
         run.all()
     );
     assert!(!run.stderr.contains("building"), "{}", run.all());
+}
+
+#[test]
+fn a_dependency_that_fails_to_build_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("tree");
+    write_plugin(&root.join("app"), "app", "1.0", "x.conf", &["base"], "");
+    write_plugin(&root.join("base"), "base", "1.0", "x.conf", &[], "");
+    let rules = root.join("base/wazo/rules");
+    let text = std::fs::read_to_string(&rules).unwrap().replacen(
+        "    build)\n",
+        "    build)\n        echo broken >&2; exit 4\n",
+        1,
+    );
+    std::fs::write(&rules, text).unwrap();
+    let run = test_cmd(&root, &["app"]);
+    assert_eq!(run.code, Some(1), "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("-- dependency demo/base (base): building"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stderr
+            .contains("help: in dependency demo/base (base), which wazo-plugind installs first"),
+        "{}",
+        run.all()
+    );
+    assert!(run.stderr.contains("| broken"), "{}", run.all());
 }
