@@ -164,6 +164,10 @@ pub struct TestArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
+    /// Install the plugin as it was at this git ref (branch, tag, commit), or this .deb file,
+    /// first; then upgrade to the working tree's package with `dpkg -i`, as a server does.
+    #[arg(long, value_name = "REF")]
+    pub upgrade_from: Option<String>,
     #[command(flatten)]
     pub host: HostArgs,
     #[command(flatten)]
@@ -219,6 +223,9 @@ impl Progress for Printer {
         if self.verbose {
             eprintln!("    | {line}");
         }
+    }
+    fn note(&mut self, line: &str) {
+        eprintln!("  -- {}", escape_control(line));
     }
     fn work_dir(&mut self, dir: &Path) {
         self.work_dir = Some(dir.to_path_buf());
@@ -448,8 +455,11 @@ pub fn tree(paths: &[String]) -> String {
     out
 }
 
-fn print_depends(r: &PackageReport, rootfs: bool) {
-    let deps = wazo_plugin::pipeline::deb::control::depends(&r.meta);
+fn print_depends(r: &PackageReport, rootfs: bool, from_tree: &[String]) {
+    let deps: Vec<String> = wazo_plugin::pipeline::deb::control::depends(&r.meta)
+        .into_iter()
+        .filter(|d| !from_tree.contains(d))
+        .collect();
     if rootfs {
         if !deps.is_empty() {
             println!(
@@ -644,7 +654,20 @@ fn print_test(
         println!("host: {line}");
     }
     println!("package: {}", deb_name(&r.package));
-    print_depends(&r.package, opts.rootfs.is_some());
+    let from_tree: Vec<String> = r
+        .installed_dependencies
+        .iter()
+        .map(|d| d.package.meta.package_name())
+        .collect();
+    print_depends(&r.package, opts.rootfs.is_some(), &from_tree);
+    print_tree_dependencies(r, &opts.stub_answers);
+    if let Some(u) = &r.upgrade {
+        let scripts_ran = r
+            .steps
+            .iter()
+            .any(|(s, run)| *s == Step::Upgrading && run.scripts_ran);
+        print_upgrade(u, scripts_ran);
+    }
     println!("installed:\n{}", tree(&r.installed));
     for (step, run) in &r.steps {
         print_run(step.name(), run, &opts.stub_answers);
@@ -658,6 +681,99 @@ fn print_test(
     print_warnings(&r.warnings);
     for n in &r.notes {
         println!("note: {}", escape_control(n));
+    }
+    for d in &r.installed_dependencies {
+        if let Some(w) = &d.work_dir {
+            println!("work dir of dependency {}: {}", d.plugin.id(), w.display());
+        }
+    }
+    if let Some(w) = r.upgrade.as_ref().and_then(|u| u.work_dir.as_ref()) {
+        println!("work dir of the old version: {}", w.display());
+    }
+}
+
+fn print_tree_dependencies(r: &TestReport, answers: &[Answer]) {
+    let plan = &r.dependencies;
+    let Some(tree) = &plan.tree else { return };
+    if !r.installed_dependencies.is_empty() {
+        println!(
+            "dependencies from {} (built and installed first, in this order; left installed, as wazo-plugind leaves them):",
+            tree.display()
+        );
+        for d in &r.installed_dependencies {
+            println!(
+                "  {} {} ({}): {}",
+                d.plugin.id(),
+                escape_control(&d.package.meta.version),
+                escape_control(&d.plugin.display.display().to_string()),
+                deb_name(&d.package)
+            );
+        }
+    }
+    for m in &plan.missing {
+        println!(
+            "dependency {} (of {}): not in {}; not installed (wazo-plugind would fetch it from the market or git; where neither has it, the install fails there, its Depends unmet)",
+            m.id,
+            m.wanted_by,
+            tree.display()
+        );
+    }
+    for n in &plan.notes {
+        println!("note: {}", escape_control(n));
+    }
+    for d in &r.installed_dependencies {
+        print_warnings(
+            &d.package
+                .warnings
+                .iter()
+                .chain(&d.run.warnings)
+                .map(|w| format!("dependency {}: {w}", d.plugin.id()))
+                .collect::<Vec<_>>(),
+        );
+        print_run(&format!("installing {}", d.plugin.id()), &d.run, answers);
+    }
+}
+
+fn print_upgrade(u: &wazo_plugin::pipeline::upgrade::Upgrade, scripts_ran: bool) {
+    println!(
+        "upgrade: from {} ({}) to {} (the working tree)",
+        escape_control(&u.old_version),
+        escape_control(&u.from),
+        escape_control(&u.new_version)
+    );
+    let sequence = if scripts_ran {
+        "old prerm upgrade, new files unpacked, old postrm upgrade, new postinst configure: rules install"
+    } else {
+        "new files unpacked; the maintainer scripts were not run"
+    };
+    println!(
+        "  installing: the old version {}; upgrading: {} installed over it by dpkg ({sequence})",
+        escape_control(&u.old_version),
+        escape_control(&u.new_version)
+    );
+    for l in &u.dpkg_log {
+        println!("  dpkg.log: {l}");
+    }
+    for f in &u.dropped {
+        println!(
+            "  deleted by the upgrade (in the old package, not the new): {}",
+            escape_control(f)
+        );
+    }
+    if u.downgrade {
+        println!(
+            "warning: {} is older than {}: dpkg downgrades (wazo-plugind only refuses the exact same version)",
+            escape_control(&u.new_version),
+            escape_control(&u.old_version)
+        );
+    }
+    if let Some(p) = &u.old_package {
+        print_warnings(
+            &p.warnings
+                .iter()
+                .map(|w| format!("old version: {w}"))
+                .collect::<Vec<_>>(),
+        );
     }
 }
 
@@ -736,7 +852,13 @@ pub fn run_test(args: &TestArgs, lint: LintHook) -> u8 {
         .rootfs
         .is_none()
         .then(|| wazo_plugin::pipeline::host::tools(std::env::var_os("PATH").as_deref(), target));
-    let result = lifecycle::test(&args.path, &opts, &mut printer);
+    let plan = lifecycle::TestPlan {
+        upgrade_from: args
+            .upgrade_from
+            .as_deref()
+            .map(wazo_plugin::pipeline::upgrade::Source::parse),
+    };
+    let result = lifecycle::test_with(&args.path, &plan, &opts, &mut printer);
     let code = result.as_ref().map_or_else(PipelineError::exit_code, |_| 0);
     if args.format == TestFormat::Human {
         return match &result {

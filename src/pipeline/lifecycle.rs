@@ -68,6 +68,20 @@ pub struct TestReport {
     pub notes: Vec<String>,
     /// The work dir, when kept.
     pub work_dir: Option<PathBuf>,
+    /// The plugins of the same tree that `depends` names, installed first (see
+    /// [`super::tree`]), and those it names that the tree does not have.
+    pub dependencies: super::tree::Plan,
+    /// The dependencies installed, in order.
+    pub installed_dependencies: Vec<super::tree::Installed>,
+    /// With `--upgrade-from`: the old version, installed first, then upgraded.
+    pub upgrade: Option<super::upgrade::Upgrade>,
+}
+
+/// What `test` does besides the plain lifecycle.
+#[derive(Debug, Clone, Default)]
+pub struct TestPlan {
+    /// Install this old version first, then upgrade to the working tree's (`--upgrade-from`).
+    pub upgrade_from: Option<super::upgrade::Source>,
 }
 
 /// Why the maintainer steps were skipped.
@@ -96,7 +110,7 @@ fn is_host_dir(path: &str, mode: u32) -> bool {
     mode & 0o170000 == 0o040000 && Path::new(path).is_dir()
 }
 
-fn timed<T>(
+pub(crate) fn timed<T>(
     progress: &mut dyn Progress,
     step: Step,
     f: impl FnOnce(&mut dyn Progress) -> Result<T, PipelineError>,
@@ -118,9 +132,9 @@ fn timed<T>(
 
 /// Where the steps run: `None` against the host, `Some(dir)` in a system at `dir` (a copy of
 /// the `--rootfs` root, made there when `dir` is empty; `Some(None)`: in the work dir).
-type SystemAt<'a> = Option<Option<&'a Path>>;
+pub(crate) type SystemAt<'a> = Option<Option<&'a Path>>;
 
-fn system_at<'a>(opts: &Options, dir: Option<&'a Path>) -> SystemAt<'a> {
+pub(crate) fn system_at<'a>(opts: &Options, dir: Option<&'a Path>) -> SystemAt<'a> {
     opts.rootfs.as_ref().map(|_| dir)
 }
 
@@ -200,7 +214,7 @@ pub fn build(
     })
 }
 
-fn build_and_package(
+pub(crate) fn build_and_package(
     path: &Path,
     out_dir: Option<&Path>,
     opts: &Options,
@@ -438,12 +452,29 @@ pub fn uninstall(
 }
 
 /// `test`: build, package, install, install again, remove and purge in a throwaway prefix, then
-/// report what the steps did and what was left behind.
+/// report what the steps did and what was left behind. Dependencies found in the plugin's tree
+/// are built and installed first.
 pub fn test(
     path: &Path,
     opts: &Options,
     progress: &mut dyn Progress,
 ) -> Result<TestReport, PipelineError> {
+    test_with(path, &TestPlan::default(), opts, progress)
+}
+
+/// [`test`], with an upgrade from an old version when `plan` asks for one: the old version is
+/// installed first, then the working tree's `.deb` over it (`upgrading`).
+pub fn test_with(
+    path: &Path,
+    plan: &TestPlan,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<TestReport, PipelineError> {
+    let (dependencies, mut old) = super::tree::before_test(path, plan, opts, progress)?;
+    let built = super::tree::build(&dependencies, opts, progress)?;
+    if !built.is_empty() || old.is_some() {
+        progress.note("the plugin itself: building");
+    }
     let (mut work, pkg) = build_and_package(path, None, opts, system_at(opts, None), progress)?;
     let prefix = match &work.system {
         Some(s) => s.path.clone(),
@@ -457,24 +488,43 @@ pub fn test(
     }
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
+    let installed_dependencies = super::tree::install(&mut work, &prefix, built, opts, progress)?;
     let before = install::snapshot(&prefix);
     let name = pkg.meta.package_name();
+    if let Some(o) = &old {
+        let u = &o.upgrade;
+        progress.note(&format!(
+            "installing {} (old), then upgrading to {}",
+            u.old_version, u.new_version
+        ));
+    } else if !installed_dependencies.is_empty() {
+        progress.note("the plugin itself: installing");
+    }
     let mut steps = Vec::new();
     let mut installed = Vec::new();
     let mut warnings = pkg.warnings.clone();
     let deb = Action::Install(pkg.deb.clone());
     let in_root = work.system.is_some();
+    let first = old
+        .as_ref()
+        .map_or_else(|| deb.clone(), |o| Action::Install(o.deb.clone()));
     for (step, action) in [
-        (Step::Installing, &deb),
+        (Step::Installing, &first),
         (Step::Upgrading, &deb),
         (Step::Removing, &Action::Remove(name.clone())),
     ] {
+        let mark = super::upgrade::log_mark(&prefix);
         let run = timed(progress, step, |p| {
             install::dpkg(&mut work, &prefix, step, action, &name, opts, p)
         })
         .map_err(|e| with_missing_depends(e, &pkg.meta, in_root))?;
         if step == Step::Installing {
             installed = install::installed_list(&prefix, &name);
+        }
+        if step == Step::Upgrading
+            && let Some(o) = old.as_mut()
+        {
+            o.after_upgrade(&prefix, mark, &name, &mut installed);
         }
         steps.push((step, run));
     }
@@ -554,6 +604,9 @@ pub fn test(
         warnings,
         notes,
         work_dir: kept(&work, opts),
+        dependencies,
+        installed_dependencies,
+        upgrade: old.map(|o| o.upgrade),
     })
 }
 
@@ -573,9 +626,10 @@ fn purge_quirk(e: &PipelineError, meta: &PluginMeta) -> bool {
 fn with_missing_depends(e: PipelineError, meta: &PluginMeta, in_root: bool) -> PipelineError {
     if !in_root
         && matches!(
-        e.inner(),
-        PipelineError::StepFailed { .. } | PipelineError::Invalid { .. }
-    ) {
+            e.inner(),
+            PipelineError::StepFailed { .. } | PipelineError::Invalid { .. }
+        )
+    {
         let missing = super::host::missing_debian_depends(&meta.debian_depends);
         e.with_note(super::host::missing_depends_note(&missing))
     } else {

@@ -24,6 +24,8 @@ pub mod sandbox;
 pub mod scripts;
 pub mod stage;
 pub mod stubs;
+pub mod tree;
+pub mod upgrade;
 pub mod userns;
 
 mod error;
@@ -99,6 +101,9 @@ pub trait Progress {
     fn work_dir(&mut self, dir: &std::path::Path) {
         let _ = dir;
     }
+    /// Which plugin the next steps are for, when `test` runs more than one (a dependency, the
+    /// old version of `--upgrade-from`).
+    fn note(&mut self, _line: &str) {}
 }
 
 /// Ignores every event.

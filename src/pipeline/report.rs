@@ -183,19 +183,21 @@ pub fn json(run: &TestRun) -> Value {
             "stood_in": m.stood_in,
         })
     });
-    let host = in_root.or_else(|| run.host.map(|h| {
-        json!({
-            "mode": "host",
-            "python3_build": tool_json(&h.build_python3),
-            "python3_steps": tool_json(&h.step_python3),
-            "sh": h.sh,
-            "target": {
-                "wazo": h.target.name,
-                "debian": h.target.debian,
-                "python": h.target.python,
-            },
+    let host = in_root.or_else(|| {
+        run.host.map(|h| {
+            json!({
+                "mode": "host",
+                "python3_build": tool_json(&h.build_python3),
+                "python3_steps": tool_json(&h.step_python3),
+                "sh": h.sh,
+                "target": {
+                    "wazo": h.target.name,
+                    "debian": h.target.debian,
+                    "python": h.target.python,
+                },
+            })
         })
-    }));
+    });
     json!({
         "version": JSON_VERSION,
         "result": if run.result.is_ok() { "passed" } else { "failed" },
