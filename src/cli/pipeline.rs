@@ -359,6 +359,11 @@ fn start(
         Some(Ok((answers, _))) => answers,
         None => Vec::new(),
     };
+    if rootfs.is_some() && !stub_answers.is_empty() {
+        eprintln!(
+            "warning: [test.stubs]: the root's stand-in commands do not answer yet (they record and print nothing); the answers apply without --rootfs"
+        );
+    }
     let opts = Options {
         rootfs,
         timeout: Duration::from_secs(common.timeout),
