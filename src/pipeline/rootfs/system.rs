@@ -60,21 +60,45 @@ impl System {
         }
         std::fs::create_dir_all(dest)?;
         // cp keeps owners, modes, hard links and extended attributes, and shares blocks where
-        // the file system can (reflink): about a second for a 450 MB root.
-        let out = Command::new("cp")
-            .arg("-a")
-            .arg("--reflink=auto")
-            .arg("--no-target-directory")
+        // the file system can (reflink): about a second for a 450 MB root. A normal user's root
+        // (mmdebstrap --mode=unshare) is owned by the user's subordinate ids: it is copied in a
+        // user namespace mapping them (util-linux's unshare --map-auto), and every file of the
+        // copy is given to root there, which is the user outside, so the steps' one-uid
+        // namespace sees a root-owned system.
+        let mut cmd = if nix::unistd::geteuid().is_root() {
+            let mut c = Command::new("cp");
+            c.args(["-a", "--reflink=auto", "--no-target-directory"])
+                .arg(&root.path)
+                .arg(dest);
+            c
+        } else {
+            let mut c = Command::new("unshare");
+            c.args([
+                "--map-root-user",
+                "--map-auto",
+                "sh",
+                "-c",
+                "cp -a --reflink=auto --no-target-directory \"$1\" \"$2\" && chown -hR 0:0 \"$2\"",
+                "sh",
+            ])
             .arg(&root.path)
-            .arg(dest)
+            .arg(dest);
+            c
+        };
+        let out = cmd
             .output()
-            .map_err(|e| other(format!("running cp: {e}")))?;
+            .map_err(|e| other(format!("running {:?}: {e}", cmd.get_program())))?;
         if !out.status.success() {
+            let detail: Vec<&str> = std::str::from_utf8(&out.stderr)
+                .unwrap_or("")
+                .lines()
+                .take(5)
+                .collect();
             return Err(other(format!(
                 "copying {} to {}: {}",
                 root.path.display(),
                 dest.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
+                detail.join(" / ")
             )));
         }
         let system = System::of(dest, &root.metadata);
