@@ -235,3 +235,18 @@ fn cleanup_never_deletes_through_a_dir_a_maintainer_script_replaced_with_a_link(
         );
     }
 }
+
+#[test]
+fn a_plugin_folder_named_through_a_symlink_is_built_from_its_target() {
+    // `wazo-plugin build ~/plugins/current` where `current` links to the plugin: the folder's
+    // contents are copied, links inside it stay links.
+    let p = plugin(
+        "#!/bin/sh\ncase \"$1\" in\n  build) [ -f wazo/plugin.yml ] && [ -L inner ] || { echo 'not copied'; exit 3; };;\nesac\n",
+    );
+    symlink("wazo/plugin.yml", p.path().join("inner")).unwrap();
+    let links = tempfile::tempdir().unwrap();
+    let named = links.path().join("current");
+    symlink(p.path(), &named).unwrap();
+    let report = lifecycle::build(&named, &Options::default(), &mut NoProgress);
+    assert!(report.is_ok(), "{:?}", report.err());
+}

@@ -118,6 +118,9 @@ pub fn refuse_special(path: &Path, ft: std::fs::FileType, what: &str) -> std::io
 }
 
 fn copy_tree(from: &Path, to: &Path, deadline: std::time::Instant) -> std::io::Result<()> {
+    // The folder named may be a symlink to the plugin (the user chose it); links inside it are
+    // copied as links.
+    let from = &from.canonicalize()?;
     for entry in walkdir::WalkDir::new(from)
         .follow_links(false)
         .sort_by_file_name()
