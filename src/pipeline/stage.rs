@@ -324,6 +324,39 @@ pub fn check_rules(plugin: &Path, step: Step) -> Result<PathBuf, PipelineError> 
     Ok(rules)
 }
 
+/// In a root: the interpreter of the `#!` line must be there (`#!/usr/bin/make -f` on a server
+/// without make fails with "No such file or directory", naming the rules file, not make).
+fn check_interpreter(rules: &Path, system: &Path, step: Step) -> Result<(), PipelineError> {
+    let head = std::fs::read(rules).map_err(PipelineError::io(step, "reading wazo/rules"))?;
+    let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(first.strip_prefix(b"#!").unwrap_or_default()).into_owned();
+    let Some(interpreter) = line.split_whitespace().next() else {
+        return Ok(());
+    };
+    if !interpreter.starts_with('/') {
+        return Ok(());
+    }
+    // Resolved inside the root (its /bin is a link to usr/bin), never through the host.
+    let rel = Path::new(interpreter.trim_start_matches('/'));
+    let inside = system.join(rel);
+    let found = inside.exists()
+        || super::links::resolve_lexically(&inside).is_some_and(|t| {
+            let t = t.strip_prefix("/").unwrap_or(&t).to_path_buf();
+            system.join(t).exists()
+        });
+    if found {
+        return Ok(());
+    }
+    Err(PipelineError::Invalid {
+        step,
+        message: format!(
+            "wazo/rules starts with #!{}: {interpreter} is not on a Wazo server of this release (not in the root)",
+            line.trim_end()
+        ),
+        hint: "use #!/bin/sh (dash) or #!/bin/bash, or a program a Wazo server has; a build tool the plugin needs belongs in its own build, not on the server".into(),
+    })
+}
+
 fn outside_hint(action: &str) -> &'static str {
     if action == "package" {
         "write only under ${pkgdir}, e.g. mkdir -p ${pkgdir}/etc/foo; files are installed by the package"
@@ -352,6 +385,9 @@ pub fn run_rules(
     progress: &mut dyn Progress,
 ) -> Result<Outcome, PipelineError> {
     let rules = check_rules(&work.plugin, step)?;
+    if let Some(sys) = &work.system {
+        check_interpreter(&rules, &sys.path, step)?;
+    }
     let fakeroot = if action == "package" {
         match &work.system {
             // The root's own (the spec installs it), not the host's.
@@ -377,6 +413,11 @@ pub fn run_rules(
         cmd.env_clear()
             .env("PATH", super::rootfs::system::SERVER_PATH)
             .env("LANG", "C.UTF-8");
+        for k in super::rootfs::system::PROXY_VARS {
+            if let Some(v) = std::env::var_os(k) {
+                cmd.env(k, v);
+            }
+        }
     }
     for (k, v) in envs {
         cmd.env(k, v);

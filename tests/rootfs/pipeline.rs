@@ -78,13 +78,38 @@ fn a_build_calling_python_fails_even_where_the_host_has_one() {
         "",
         &[(
             "build",
-            "python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version'",
+            // The release's own, with what wazo-plugind's runtime brings (setup.py files
+            // import yaml).
+            "python3 -c 'import sys, yaml, requests; assert sys.version_info[:2] == (3, 11), sys.version'",
         )],
     );
     let out = wazo(&["build", "--rootfs", "--no-lint", &p3]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("rootfs: Wazo "),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_interpreter_the_server_lacks_is_named() {
+    if !ready() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let p = plugin(tmp.path(), "mk", "", &[]);
+    let rules = Path::new(&p).join("wazo/rules");
+    let original = std::fs::read_to_string(&rules).expect("rules");
+    std::fs::write(
+        &rules,
+        original.replacen("#!/bin/sh", "#!/usr/bin/make -f", 1),
+    )
+    .expect("write");
+    let out = wazo(&["build", "--rootfs", "--no-lint", &p]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("/usr/bin/make is not on a Wazo server of this release"),
         "{}",
         text(&out)
     );

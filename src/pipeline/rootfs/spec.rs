@@ -18,6 +18,11 @@ const ALWAYS: &[&str] = &[
     "gdebi-core",
     "python3",
     "python3-setuptools",
+    // wazo-plugind's own runtime: python3-requests is in its Depends, python3-yaml comes with
+    // ${python3:Depends} (it reads plugin.yml with yaml.safe_load) (wazo-plugind@01bded2
+    // debian/control). A server has both; plugins' setup.py files import yaml.
+    "python3-requests",
+    "python3-yaml",
 ];
 
 /// Added by wazo-plugind@368c3fb, from [`BUILD_TOOLS_FROM`].

@@ -83,7 +83,7 @@ fn calls_since(system: &System, from: usize) -> Vec<crate::pipeline::stubs::Stub
 fn hint(action: &Action, missing: &[String], release: &str) -> String {
     if !missing.is_empty() {
         return format!(
-            "the Debian of Wazo {release} has no package {}: fix debian_depends in wazo/plugin.yml (`apt-cache search` in the root finds the right name, often python3-* for python-*)",
+            "the Debian of Wazo {release} has no package {}: fix debian_depends in wazo/plugin.yml (`apt-cache search` in the root finds the right name, often python3-* for python-*). The root has Debian's archive only: a package that Wazo's own apt repository provides on a server is missing here too",
             missing.join(", ")
         );
     }
@@ -140,6 +140,11 @@ pub fn dpkg(
         .env("LANG", "C.UTF-8")
         .env("HOME", "/root")
         .env("DEBIAN_FRONTEND", "noninteractive");
+    for k in super::system::PROXY_VARS {
+        if let Some(v) = std::env::var_os(k) {
+            cmd.env(k, v);
+        }
+    }
     bwrap::hand_over(&[&sys]).map_err(io("handing the system to the sandbox uid"))?;
     // The system's own /tmp lasts from install to postrm: no lifecycle /tmp to bind.
     let binds = bwrap::WorkBinds {
@@ -199,15 +204,23 @@ pub fn dpkg(
         })
         .collect();
     if !outcome.exit.success() {
-        let missing = unsatisfiable(&outcome.tail);
-        let command = if missing.is_empty() {
-            shown
-        } else {
-            format!(
-                "{shown} (debian_depends not in Debian: {})",
+        // A `depends` plugin is Depends: wazo-plugind-NAME-NS, installed first by wazo-plugind.
+        let (plugins, missing): (Vec<String>, Vec<String>) = unsatisfiable(&outcome.tail)
+            .into_iter()
+            .partition(|n| n.starts_with("wazo-plugind-"));
+        let mut command = shown;
+        if !missing.is_empty() {
+            command.push_str(&format!(
+                " (debian_depends not in Debian: {})",
                 missing.join(", ")
-            )
-        };
+            ));
+        }
+        if !plugins.is_empty() {
+            command.push_str(&format!(
+                " (plugins of `depends` not installed: {}; wazo-plugind installs them first, from the market or git: `test` does that for the plugins of the same tree)",
+                plugins.join(", ")
+            ));
+        }
         return Err(PipelineError::StepFailed {
             step,
             command,

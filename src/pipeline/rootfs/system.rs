@@ -20,6 +20,20 @@ pub const MARKER: &str = "var/lib/wazo-plugin/system.json";
 const APT_CONF: &str = "etc/apt/apt.conf.d/99wazo-plugin-sandbox";
 const APT_CONF_TEXT: &str = "// Written by wazo-plugin: the steps run in a user namespace that maps one uid only.\nAPT::Sandbox::User \"root\";\n";
 
+/// The CA bundle of Debian's ca-certificates, which Python, pip, curl and git read.
+const HOST_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// The proxy settings passed from the caller's environment to the steps (a server behind the
+/// same proxy has them too); nothing else of the environment is.
+pub const PROXY_VARS: &[&str] = &[
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+];
+
 /// The `PATH` of wazo-plugind's steps on a Debian server (systemd's default).
 pub const SERVER_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -180,6 +194,17 @@ impl System {
             0o644,
             true,
         )?;
+        // The host's CA bundle: behind a TLS-intercepting proxy the host trusts the proxy's CA,
+        // and a build's pip or curl in the root must too (a server there would have it).
+        if let Ok(bundle) = std::fs::read(HOST_CA_BUNDLE) {
+            super::super::safe_fs::write_beneath(
+                &self.path,
+                Path::new(HOST_CA_BUNDLE.trim_start_matches('/')),
+                &bundle,
+                0o644,
+                true,
+            )?;
+        }
         Ok(())
     }
 
