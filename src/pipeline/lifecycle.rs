@@ -489,6 +489,10 @@ pub fn test_with(
     install::prepare_prefix(&prefix, work.isolation)
         .map_err(PipelineError::io(Step::Installing, "preparing the prefix"))?;
     let installed_dependencies = super::tree::install(&mut work, &prefix, built, opts, progress)?;
+    let mut dependencies = dependencies;
+    if work.system.is_some() {
+        stand_in_missing(&mut work, &prefix, &mut dependencies, opts, progress)?;
+    }
     let before = install::snapshot(&prefix);
     let name = pkg.meta.package_name();
     if let Some(o) = &old {
@@ -608,6 +612,57 @@ pub fn test_with(
         installed_dependencies,
         upgrade: old.map(|o| o.upgrade),
     })
+}
+
+/// In a root: installs an empty stand-in for each `depends` plugin the tree lacks, so that gdebi
+/// can install the plugin as a server would once wazo-plugind fetched them (host mode needs none:
+/// dpkg runs with `--force-depends`). Each is said in the plan's notes.
+fn stand_in_missing(
+    work: &mut Work,
+    prefix: &Path,
+    plan: &mut super::tree::Plan,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<(), PipelineError> {
+    let dir = work.subdir("stand-in-debs").map_err(PipelineError::io(
+        Step::Installing,
+        "creating the stand-ins",
+    ))?;
+    for m in plan.missing.clone() {
+        let Some((ns, name)) = m.id.split_once('/') else {
+            continue;
+        };
+        let deb = super::rootfs::standins::plugin_stand_in(
+            &dir,
+            ns,
+            name,
+            opts.source_date_epoch.unwrap_or(0),
+        )
+        .map_err(PipelineError::io(
+            Step::Installing,
+            "making a stand-in package",
+        ))?;
+        let Some(deb) = deb else { continue };
+        let package = format!("wazo-plugind-{name}-{ns}");
+        progress.note(&format!("dependency {}: not in the tree, stood in", m.id));
+        timed(progress, Step::Installing, |p| {
+            install::dpkg(
+                work,
+                prefix,
+                Step::Installing,
+                &Action::Install(deb.clone()),
+                &package,
+                opts,
+                p,
+            )
+        })?;
+        plan.missing.retain(|x| x != &m);
+        plan.notes.push(format!(
+            "dependency {} (of {}): not in the tree; an empty package {package} stands in for it in the root, so that gdebi installs the plugin (wazo-plugind would fetch the real one from the market or git first)",
+            m.id, m.wanted_by
+        ));
+    }
+    Ok(())
 }
 
 /// The note for the purge of a plugin_format_version >= 1 plugin.

@@ -93,6 +93,28 @@ fn a_build_calling_python_fails_even_where_the_host_has_one() {
 }
 
 #[test]
+fn a_depends_plugin_missing_from_the_tree_is_stood_in() {
+    if !ready() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let p = plugin(
+        tmp.path(),
+        "needy",
+        "depends:\n  - name: absent\n    namespace: acme\n",
+        &[],
+    );
+    let out = wazo(&["test", "--rootfs", "--no-lint", &p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("an empty package wazo-plugind-absent-acme stands in for it"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
 fn an_interpreter_the_server_lacks_is_named() {
     if !ready() {
         return;

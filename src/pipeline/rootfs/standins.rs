@@ -252,6 +252,35 @@ pub fn prepare(dir: &Path, release: &Release, mtime: u64) -> io::Result<PathBuf>
     Ok(path)
 }
 
+/// An empty package named as wazo-plugind names the plugin `namespace/name`
+/// (`wazo-plugind-NAME-NAMESPACE`), written into `dir`: in a root, a `depends` plugin that is not
+/// in the tested plugin's tree stands in for the one wazo-plugind would fetch from the market or
+/// git, so that gdebi can install the plugin. `None` when the names are not valid plugin names
+/// (they would not make a package name).
+pub fn plugin_stand_in(
+    dir: &Path,
+    namespace: &str,
+    name: &str,
+    mtime: u64,
+) -> io::Result<Option<PathBuf>> {
+    if crate::plugin::names::check_namespace(namespace).is_some()
+        || crate::plugin::names::check_name(name).is_some()
+    {
+        return Ok(None);
+    }
+    let package = format!("wazo-plugind-{name}-{namespace}");
+    let stage = dir.join("stage").join(&package);
+    std::fs::create_dir_all(stage.join("DEBIAN"))?;
+    fix_dir_modes(&stage)?;
+    let control = format!(
+        "Package: {package}\nVersion: 0~stand-in\nArchitecture: all\nMaintainer: wazo-plugin <wazo-plugin@localhost>\nSection: wazo-plugin-stand-in\nPriority: optional\nDescription: Stand-in for the plugin {namespace}/{name}, made by wazo-plugin (empty)\n"
+    );
+    write(&stage.join("DEBIAN/control"), &control, 0o644)?;
+    let deb = dir.join(format!("{package}.deb"));
+    crate::pipeline::deb::build_deb(&stage, &deb, mtime)?;
+    Ok(Some(deb))
+}
+
 /// Folders 0755 whatever the umask, as a package's are.
 fn fix_dir_modes(stage: &Path) -> io::Result<()> {
     for entry in walkdir::WalkDir::new(stage).follow_links(false) {
