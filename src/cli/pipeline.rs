@@ -248,9 +248,19 @@ impl Printer {
     }
 }
 
-/// What the configuration file of the plugin at `path` says for the pipeline: the stubs'
-/// answers (`[test.stubs]`) and `wazo-version`.
-fn plugin_config(path: &Path) -> Result<(Vec<Answer>, Option<String>), String> {
+/// What the configuration file of the plugin says for the pipeline.
+#[derive(Debug, Default)]
+struct PipelineConfig {
+    /// `[test.stubs]`.
+    answers: Vec<Answer>,
+    /// `wazo-version`.
+    wazo_version: Option<String>,
+    /// `rootfs`.
+    rootfs: bool,
+}
+
+/// Reads the configuration file that applies to the plugin at `path`.
+fn plugin_config(path: &Path) -> Result<PipelineConfig, String> {
     use wazo_plugin::lint::config::{Config, Overrides, Source};
     let overrides = Overrides {
         base: std::env::current_dir().unwrap_or_default(),
@@ -267,48 +277,27 @@ fn plugin_config(path: &Path) -> Result<(Vec<Answer>, Option<String>), String> {
             output: output.clone(),
         })
         .collect();
-    Ok((
+    Ok(PipelineConfig {
         answers,
-        settings.wazo_version.as_ref().map(|(v, _)| v.clone()),
-    ))
+        wazo_version: settings.wazo_version.as_ref().map(|(v, _)| v.clone()),
+        rootfs: settings.rootfs.unwrap_or(false),
+    })
 }
 
-/// The configuration file's `rootfs` and `wazo-version` for the plugin at `path`.
-fn configured(path: &Path) -> (bool, Option<String>) {
-    use wazo_plugin::lint::config::{Config, Overrides, Source};
-    let config = Config::new(
-        Source::Discover,
-        Overrides {
-            base: std::env::current_dir().unwrap_or_default(),
-            ..Overrides::default()
-        },
-    )
-    .unwrap_or_default();
-    let dir = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    match config.settings_for(&dir) {
-        Ok(s) => (
-            s.rootfs.unwrap_or(false),
-            s.wazo_version.as_ref().map(|(v, _)| v.clone()),
-        ),
-        Err(_) => (false, None),
-    }
-}
-
-/// The cached root the steps run in, when `--rootfs` (or the configuration file) asks for one.
+/// The cached root the steps run in, when `--rootfs` (or `rootfs = true` in the configuration
+/// file, `from_file`) asks for one; `--wazo-version` wins over the file's `wazo-version`.
 fn root_for(
     flags: Option<&RootfsFlags>,
-    path: Option<&Path>,
+    from_file: &PipelineConfig,
 ) -> Result<Option<pipeline::rootfs::Root>, u8> {
     let Some(flags) = flags else { return Ok(None) };
-    let (from_file, version) = path.map(configured).unwrap_or((false, None));
-    if !(flags.rootfs || from_file) {
+    if !(flags.rootfs || from_file.rootfs) {
         return Ok(None);
     }
-    let version = flags.wazo_version.clone().or(version);
+    let version = flags
+        .wazo_version
+        .clone()
+        .or(from_file.wazo_version.clone());
     crate::cli::rootfs::ensure_for_pipeline(version.as_deref()).map(Some)
 }
 
@@ -350,15 +339,16 @@ fn start(
             return Err(2);
         }
     };
-    let rootfs = root_for(rootfs, path)?;
-    let stub_answers = match path.map(plugin_config) {
+    let from_file = match path.map(plugin_config) {
         Some(Err(e)) => {
             eprintln!("error: {e}");
             return Err(2);
         }
-        Some(Ok((answers, _))) => answers,
-        None => Vec::new(),
+        Some(Ok(c)) => c,
+        None => PipelineConfig::default(),
     };
+    let rootfs = root_for(rootfs, &from_file)?;
+    let stub_answers = from_file.answers;
     if rootfs.is_some() && !stub_answers.is_empty() {
         eprintln!(
             "warning: [test.stubs]: the root's stand-in commands do not answer yet (they record and print nothing); the answers apply without --rootfs"
@@ -786,7 +776,7 @@ fn print_upgrade(u: &wazo_plugin::pipeline::upgrade::Upgrade, scripts_ran: bool)
 /// newest known.
 fn target_release(args: &TestArgs) -> Result<wazo_plugin::wazo::releases::Release, String> {
     use wazo_plugin::wazo::releases;
-    let from_file = plugin_config(&args.path)?.1;
+    let from_file = plugin_config(&args.path)?.wazo_version;
     match args.rootfs.wazo_version.clone().or(from_file) {
         None => Ok(releases::newest()),
         Some(v) => releases::find(&v).ok_or_else(|| {
