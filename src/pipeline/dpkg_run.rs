@@ -146,30 +146,52 @@ impl Runner<'_> {
         if let Some(l) = layout {
             bwrap::cleanup(self.prefix, &l.mountpoints);
         }
-        // Before taking the prefix back: chown clears setuid bits silently, and they must be
-        // reported.
-        let stripped = safe_fs::make_safe(self.prefix);
-        for p in &stripped.setid {
-            self.warnings.push(format!(
-                "{}: setuid/setgid bit cleared in the prefix",
-                super::escape_control(p)
-            ));
-        }
-        for p in &stripped.special {
-            self.warnings.push(format!(
-                "{}: FIFO, socket or device node deleted from the prefix",
-                super::escape_control(p)
-            ));
-        }
-        let skipped = bwrap::take_back(&[self.prefix]).map_err(io("taking the prefix back"))?;
-        for s in skipped {
-            self.warnings.push(format!(
-                "{}: has several hard links, left owned by the sandbox uid",
-                super::escape_control(&s)
-            ));
-        }
+        let reclaimed = reclaim(self.prefix, "prefix").map_err(io("taking the prefix back"))?;
+        self.warnings.extend(reclaimed);
         outcome.map_err(io("starting dpkg"))
     }
+}
+
+/// After a maintainer step, before `tree` (the prefix or a system) is given back to root: chown
+/// clears setuid bits silently, so they are cleared and reported first, with the FIFOs, sockets
+/// and device nodes deleted; then the tree is taken back. Returns the warnings (`what` names
+/// the tree in them).
+pub(crate) fn reclaim(tree: &Path, what: &str) -> std::io::Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let stripped = safe_fs::make_safe(tree);
+    for p in &stripped.setid {
+        warnings.push(format!(
+            "{}: setuid/setgid bit cleared in the {what}",
+            super::escape_control(p)
+        ));
+    }
+    for p in &stripped.special {
+        warnings.push(format!(
+            "{}: FIFO, socket or device node deleted from the {what}",
+            super::escape_control(p)
+        ));
+    }
+    for s in bwrap::take_back(&[tree])? {
+        warnings.push(format!(
+            "{}: has several hard links, left owned by the sandbox uid",
+            super::escape_control(&s)
+        ));
+    }
+    Ok(warnings)
+}
+
+/// The `.deb` to install, copied into the work dir's `debs` (the folder the steps see
+/// read-only) unless it is there already: (the copy, its file name).
+pub(crate) fn stage_deb(work: &Work, deb: &Path) -> std::io::Result<(PathBuf, PathBuf)> {
+    let name = deb
+        .file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("plugin.deb"));
+    let copy = work.root.join("debs").join(&name);
+    if deb != copy {
+        safe_fs::copy_into(&work.root, &Path::new("debs").join(&name), deb)?;
+    }
+    Ok((copy, name))
 }
 
 fn hint(action: &Action, exit: &Exit, denied: &[String], isolation: Isolation) -> String {
@@ -246,15 +268,7 @@ pub fn dpkg(
     };
     let (shown, result) = match action {
         Action::Install(deb) => {
-            let name = deb
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("plugin.deb"));
-            let copy = runner.work.root.join("debs").join(&name);
-            if deb != &copy {
-                safe_fs::copy_into(&runner.work.root, &Path::new("debs").join(&name), deb)
-                    .map_err(io("copying the .deb"))?;
-            }
+            let (copy, name) = stage_deb(runner.work, deb).map_err(io("copying the .deb"))?;
             if rooted {
                 let r = runner.run(&["--install".as_ref(), copy.as_os_str()], step, progress);
                 (format!("dpkg -i {}", name.display()), r)

@@ -410,14 +410,7 @@ pub fn run_rules(
         .env_remove("pkgdir");
     if work.system.is_some() {
         // wazo-plugind's environment under systemd, not the caller's (a pyenv first on PATH).
-        cmd.env_clear()
-            .env("PATH", super::rootfs::system::SERVER_PATH)
-            .env("LANG", "C.UTF-8");
-        for k in super::rootfs::system::PROXY_VARS {
-            if let Some(v) = std::env::var_os(k) {
-                cmd.env(k, v);
-            }
-        }
+        super::rootfs::system::server_env(&mut cmd);
     }
     for (k, v) in envs {
         cmd.env(k, v);

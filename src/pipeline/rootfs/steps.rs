@@ -4,13 +4,13 @@
 //! removes it; `dpkg --purge` is the purge `test` adds. The commands are the system's own, with
 //! the system's `PATH`; services are the stand-ins the root has (recorded in its call log).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use super::system::{SERVER_PATH, System, is_churn};
+use super::system::{System, is_churn};
 use crate::pipeline::install::{Action, DpkgRun, diff, installed_list, snapshot};
 use crate::pipeline::stage::Work;
-use crate::pipeline::{Options, PipelineError, Progress, Step, bwrap, run, safe_fs, userns};
+use crate::pipeline::{Options, PipelineError, Progress, Step, bwrap, run, userns};
 
 /// The packages gdebi (or apt) said it cannot install, from lines such as
 /// `Dependency is not satisfiable: python-jwt` or `E: Unable to locate package python-jwt`.
@@ -114,18 +114,11 @@ pub fn dpkg(
     let sys = system.path.clone();
     let debs = work.subdir("debs").map_err(io("creating debs"))?;
     let deb_inside = match action {
-        Action::Install(deb) => {
-            let name = deb
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("plugin.deb"));
-            let copy = debs.join(&name);
-            if deb != &copy {
-                safe_fs::copy_into(&work.root, &Path::new("debs").join(&name), deb)
-                    .map_err(io("copying the .deb"))?;
-            }
-            Some(copy)
-        }
+        Action::Install(deb) => Some(
+            crate::pipeline::dpkg_run::stage_deb(work, deb)
+                .map_err(io("copying the .deb"))?
+                .0,
+        ),
         _ => None,
     };
     let (argv, shown) = command_of(action, step, deb_inside.as_deref());
@@ -134,17 +127,10 @@ pub fn dpkg(
     let log_from = call_log_len(&system);
 
     let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..])
-        .env_clear()
-        .env("PATH", SERVER_PATH)
-        .env("LANG", "C.UTF-8")
-        .env("HOME", "/root")
+    cmd.args(&argv[1..]);
+    super::system::server_env(&mut cmd);
+    cmd.env("HOME", "/root")
         .env("DEBIAN_FRONTEND", "noninteractive");
-    for k in super::system::PROXY_VARS {
-        if let Some(v) = std::env::var_os(k) {
-            cmd.env(k, v);
-        }
-    }
     bwrap::hand_over(&[&sys]).map_err(io("handing the system to the sandbox uid"))?;
     // The system's own /tmp lasts from install to postrm: no lifecycle /tmp to bind.
     let binds = bwrap::WorkBinds {
@@ -165,27 +151,8 @@ pub fn dpkg(
     };
     bwrap::cleanup(&sys, &layout.mountpoints);
     drop(layout);
-    let mut warnings = Vec::new();
-    let stripped = safe_fs::make_safe(&sys);
-    for p in &stripped.setid {
-        warnings.push(format!(
-            "{}: setuid/setgid bit cleared in the system",
-            crate::pipeline::escape_control(p)
-        ));
-    }
-    for p in &stripped.special {
-        warnings.push(format!(
-            "{}: FIFO, socket or device node deleted from the system",
-            crate::pipeline::escape_control(p)
-        ));
-    }
-    let skipped = bwrap::take_back(&[&sys]).map_err(io("taking the system back"))?;
-    for s in skipped {
-        warnings.push(format!(
-            "{}: has several hard links, left owned by the sandbox uid",
-            crate::pipeline::escape_control(&s)
-        ));
-    }
+    let mut warnings =
+        crate::pipeline::dpkg_run::reclaim(&sys, "system").map_err(io("taking the system back"))?;
     let outcome = outcome.map_err(io("starting the step"))?;
     let calls = calls_since(&system, log_from);
     let after = snapshot(&sys);

@@ -25,7 +25,7 @@ const HOST_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// The proxy settings passed from the caller's environment to the steps (a server behind the
 /// same proxy has them too); nothing else of the environment is.
-pub const PROXY_VARS: &[&str] = &[
+const PROXY_VARS: &[&str] = &[
     "http_proxy",
     "https_proxy",
     "no_proxy",
@@ -36,6 +36,19 @@ pub const PROXY_VARS: &[&str] = &[
 
 /// The `PATH` of wazo-plugind's steps on a Debian server (systemd's default).
 pub const SERVER_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Gives `cmd` a server's environment instead of the caller's: systemd's `PATH`, `LANG`, and
+/// the proxy variables that are set.
+pub fn server_env(cmd: &mut Command) {
+    cmd.env_clear()
+        .env("PATH", SERVER_PATH)
+        .env("LANG", "C.UTF-8");
+    for k in PROXY_VARS {
+        if let Some(v) = std::env::var_os(k) {
+            cmd.env(k, v);
+        }
+    }
+}
 
 /// Where a system is, and what it was copied from.
 #[derive(Debug, Clone, PartialEq, Eq)]
